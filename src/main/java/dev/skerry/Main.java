@@ -1,0 +1,30 @@
+package dev.skerry;
+
+import java.util.Optional;
+
+import dev.skerry.config.EnvironmentCheck;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Checks the environment before Quarkus reads it: a bad SKERRY_* value ends the process here
+ * with exit code 78 and one line, not with a configuration stack trace.
+ */
+@QuarkusMain
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String... args) {
+        Optional<String> problem = EnvironmentCheck.firstProblem(System.getenv());
+        if (problem.isPresent()) {
+            System.err.println("skerry: " + problem.get());
+            System.exit(EnvironmentCheck.EX_CONFIG);
+        }
+        for (String unknown : EnvironmentCheck.unknownVariables(System.getenv())) {
+            System.err.println("skerry: warning: " + unknown + " is not a variable skerry knows; it is ignored");
+        }
+        Quarkus.run(Skerry.class, args);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.skerry.collect;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.skerry.report.Report;
+
+/**
+ * cpu_temperature_celsius from /sys/class/thermal. The zone whose type names the CPU or the SoC
+ * (x86_pkg_temp, cpu-thermal, soc-thermal, ...) is preferred; otherwise the hottest zone is
+ * reported. Hosts without thermal zones (most virtual machines) report nothing.
+ */
+@ApplicationScoped
+public class CpuTemperatureCollector implements Collector {
+
+    private static final String[] CPU_TYPES = {"x86_pkg_temp", "cpu", "soc", "coretemp", "k10temp"};
+
+    @Override
+    public String name() {
+        return "cpu_temperature";
+    }
+
+    @Override
+    public void collect(Cycle cycle, Report.Builder report) throws IOException {
+        List<Path> zones = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycle.paths().sys("class/thermal"), "thermal_zone*")) {
+            entries.forEach(zones::add);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        zones.sort(null);
+        Double cpu = null;
+        Double hottest = null;
+        IOException lastFailure = null;
+        for (Path zone : zones) {
+            double celsius;
+            try {
+                FileBytes temp = cycle.read(zone.resolve("temp"));
+                if (temp == null) {
+                    continue;
+                }
+                celsius = Long.parseLong(temp.text().strip()) / 1000.0;
+            } catch (IOException e) {
+                lastFailure = e; // a disabled sensor answers EIO or ENODATA
+                continue;
+            } catch (NumberFormatException e) {
+                throw new MalformedFileException(zone.resolve("temp"), 1, "not a temperature in millidegrees");
+            }
+            if (cpu == null && isCpu(cycle.read(zone.resolve("type")))) {
+                cpu = celsius;
+            }
+            hottest = hottest == null ? celsius : Math.max(hottest, celsius);
+        }
+        Double reported = cpu != null ? cpu : hottest;
+        if (reported != null) {
+            report.custom("cpu_temperature_celsius", Math.round(reported * 10) / 10.0);
+        } else if (lastFailure != null) {
+            throw lastFailure;
+        }
+    }
+
+    private static boolean isCpu(FileBytes type) {
+        if (type == null) {
+            return false;
+        }
+        String name = type.text().strip().toLowerCase(Locale.ROOT);
+        for (String cpuType : CPU_TYPES) {
+            if (name.startsWith(cpuType)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.skerry.collect;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * What the collectors of one cycle share: each file is read at most once per cycle (the listening
+ * ports and the connections both come from /proc/net/tcp), and values derived from files, such as
+ * the host's interface addresses, are computed once.
+ */
+public final class Cycle {
+
+    private final HostPaths paths;
+    private final FileReader reader;
+    private final int listLimit;
+    private final BiConsumer<String, Exception> problems;
+    private final Map<Path, FileBytes> files = new HashMap<>();
+    private final Map<Class<?>, Object> derived = new HashMap<>();
+
+    Cycle(HostPaths paths, FileReader reader, int listLimit, BiConsumer<String, Exception> problems) {
+        this.paths = paths;
+        this.reader = reader;
+        this.listLimit = listLimit;
+        this.problems = problems;
+    }
+
+    public HostPaths paths() {
+        return paths;
+    }
+
+    /** How many entries a list in the report may hold; collectors keep no more than this. */
+    public int listLimit() {
+        return listLimit;
+    }
+
+    /** A file under the procfs root, or null when it does not exist (IPv6 off, no such kernel feature). */
+    public FileBytes proc(String relative) throws IOException {
+        return read(paths.proc(relative));
+    }
+
+    public FileBytes sys(String relative) throws IOException {
+        return read(paths.sys(relative));
+    }
+
+    public FileBytes read(Path path) throws IOException {
+        if (files.containsKey(path)) {
+            return files.get(path);
+        }
+        FileBytes bytes;
+        try {
+            bytes = reader.read(path);
+        } catch (NoSuchFileException e) {
+            bytes = null;
+        }
+        files.put(path, bytes);
+        return bytes;
+    }
+
+    /** A value computed from this cycle's files once, whichever collector asks first. */
+    public <T> T derived(Class<T> type, Function<Cycle, T> compute) {
+        Object value = derived.get(type);
+        if (value == null) {
+            value = compute.apply(this);
+            derived.put(type, value);
+        }
+        return type.cast(value);
+    }
+
+    /** Reports a problem that degrades a metric without costing it (an interface name left out). */
+    public void problem(String source, Exception cause) {
+        problems.accept(source, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.skerry.collect;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** A file's content as read in this cycle: bytes 0 to length of a buffer that is reused next cycle. */
+public record FileBytes(Path path, byte[] buffer, int length) {
+
+    public Lines lines() {
+        return new Lines(this);
+    }
+
+    public String text() {
+        return new String(buffer, 0, length, StandardCharsets.US_ASCII);
+    }
+}

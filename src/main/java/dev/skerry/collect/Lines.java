@@ -1,0 +1,214 @@
+package dev.skerry.collect;
+
+/**
+ * A cursor over the lines of a {@link FileBytes} that parses fields in place: no String per line
+ * or per field, which matters when /proc/net/tcp holds ten thousand sockets.
+ * Every parse method throws {@link MalformedFileException} naming the file and line.
+ */
+public final class Lines {
+
+    private final FileBytes file;
+    private final byte[] bytes;
+    private final int length;
+    private int lineStart;
+    private int lineEnd;
+    private int position;
+    private int lineNumber;
+
+    Lines(FileBytes file) {
+        this.file = file;
+        this.bytes = file.buffer();
+        this.length = file.length();
+        this.lineEnd = -1;
+    }
+
+    /** Moves to the next line; false at the end of the file. A last line without a newline counts. */
+    public boolean next() {
+        int start = lineEnd + 1;
+        if (start >= length) {
+            return false;
+        }
+        int end = start;
+        while (end < length && bytes[end] != '\n') {
+            end++;
+        }
+        lineStart = start;
+        lineEnd = end;
+        position = start;
+        lineNumber++;
+        return true;
+    }
+
+    /** True when the line ended with a newline, i.e. it was not cut short. */
+    public boolean complete() {
+        return lineEnd < length;
+    }
+
+    public int lineNumber() {
+        return lineNumber;
+    }
+
+    public boolean atLineEnd() {
+        return position >= lineEnd;
+    }
+
+    public void skipSpaces() {
+        while (position < lineEnd && (bytes[position] == ' ' || bytes[position] == '\t')) {
+            position++;
+        }
+    }
+
+    /** Skips a field and the blanks around it. */
+    public void skipField() {
+        skipSpaces();
+        if (atLineEnd()) {
+            throw malformed("a field is missing");
+        }
+        while (position < lineEnd && bytes[position] != ' ' && bytes[position] != '\t') {
+            position++;
+        }
+    }
+
+    public void expect(char c) {
+        if (position >= lineEnd || bytes[position] != c) {
+            throw malformed("expected '" + c + "'");
+        }
+        position++;
+    }
+
+    /** Whether the rest of the line starts with the given text (after blanks); consumes it when it does. */
+    public boolean skipIf(String text) {
+        skipSpaces();
+        int n = text.length();
+        if (lineEnd - position < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[position + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        position += n;
+        return true;
+    }
+
+    /** Exactly {@code digits} hexadecimal digits as an unsigned number (at most 16 digits). */
+    public long hex(int digits) {
+        if (lineEnd - position < digits) {
+            throw malformed("expected " + digits + " hex digits");
+        }
+        long value = 0;
+        for (int i = 0; i < digits; i++) {
+            int digit = Character.digit(bytes[position++], 16);
+            if (digit < 0) {
+                throw malformed("expected a hex digit");
+            }
+            value = (value << 4) | digit;
+        }
+        return value;
+    }
+
+    /** Counts the hexadecimal digits from the current position without consuming them. */
+    public int hexDigitsAhead() {
+        int end = position;
+        while (end < lineEnd && Character.digit(bytes[end], 16) >= 0) {
+            end++;
+        }
+        return end - position;
+    }
+
+    /** An unsigned decimal that fits in 64 bits, returned in a long to be compared unsigned. */
+    public long unsignedDecimal() {
+        skipSpaces();
+        int start = position;
+        long value = 0;
+        while (position < lineEnd && bytes[position] >= '0' && bytes[position] <= '9') {
+            int digit = bytes[position] - '0';
+            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - digit, 10)) > 0) {
+                throw malformed("number larger than 64 bits");
+            }
+            value = value * 10 + digit;
+            position++;
+        }
+        if (position == start) {
+            throw malformed("expected a number");
+        }
+        return value;
+    }
+
+    /**
+     * A non-negative decimal, possibly with a fraction, such as the fields of /proc/loadavg. The
+     * digits are gathered as one integer and divided once, so "0.52" gives the double nearest
+     * 0.52 (and prints as 0.52), not an accumulation of rounding errors.
+     */
+    public double decimal() {
+        long whole = unsignedDecimal();
+        if (whole < 0 || whole > 1_000_000_000_000L) {
+            throw malformed("number out of range");
+        }
+        if (position >= lineEnd || bytes[position] != '.') {
+            return whole;
+        }
+        position++;
+        long fraction = 0;
+        long scale = 1;
+        int start = position;
+        while (position < lineEnd && bytes[position] >= '0' && bytes[position] <= '9') {
+            if (scale < 1_000_000) {
+                fraction = fraction * 10 + (bytes[position] - '0');
+                scale *= 10;
+            }
+            position++;
+        }
+        if (position == start) {
+            throw malformed("expected digits after '.'");
+        }
+        return (whole * scale + fraction) / (double) scale;
+    }
+
+    /** The next blank-separated field as a String: for the few places that need one (names). */
+    public String field() {
+        skipSpaces();
+        int start = position;
+        while (position < lineEnd && bytes[position] != ' ' && bytes[position] != '\t') {
+            position++;
+        }
+        if (position == start) {
+            throw malformed("a field is missing");
+        }
+        return new String(bytes, start, position - start, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Text up to (not including) the given character, which is consumed. */
+    public String until(char c) {
+        skipSpaces();
+        int start = position;
+        while (position < lineEnd && bytes[position] != c) {
+            position++;
+        }
+        if (position >= lineEnd) {
+            throw malformed("expected '" + c + "'");
+        }
+        String text = new String(bytes, start, position - start, java.nio.charset.StandardCharsets.US_ASCII);
+        position++;
+        return text;
+    }
+
+    /** Whether the current line starts with the given text. */
+    public boolean lineStartsWith(String text) {
+        int n = text.length();
+        if (lineEnd - lineStart < n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (bytes[lineStart + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public MalformedFileException malformed(String problem) {
+        return new MalformedFileException(file.path(), lineNumber, problem);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.skerry.collect;
+
+import java.io.IOException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.skerry.report.Report;
+
+/**
+ * memory_total_bytes and memory_available_bytes from /proc/meminfo. MemAvailable is the kernel's
+ * estimate of what can be allocated without swapping (kernels before 3.14 lack it: then only the
+ * total is reported).
+ */
+@ApplicationScoped
+public class MemoryCollector implements Collector {
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public void collect(Cycle cycle, Report.Builder report) throws IOException {
+        FileBytes file = cycle.proc("meminfo");
+        if (file == null) {
+            return;
+        }
+        long total = -1;
+        long available = -1;
+        Lines lines = file.lines();
+        while (lines.next() && (total < 0 || available < 0)) {
+            if (lines.skipIf("MemTotal:")) {
+                total = kibibytes(lines);
+            } else if (lines.skipIf("MemAvailable:")) {
+                available = kibibytes(lines);
+            }
+        }
+        if (total < 0) {
+            throw new MalformedFileException(file.path(), 0, "no MemTotal line");
+        }
+        report.custom("memory_total_bytes", total);
+        if (available >= 0) {
+            report.custom("memory_available_bytes", available);
+        }
+    }
+
+    private static long kibibytes(Lines lines) {
+        long value = lines.unsignedDecimal();
+        if (!lines.skipIf("kB") || value < 0 || value > Long.MAX_VALUE / 1024) {
+            throw lines.malformed("expected a size in kB");
+        }
+        return value * 1024;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.skerry.collect;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+/** Logs each distinct problem of a source once, and its recovery once, instead of once per cycle. */
+final class ProblemLog {
+
+    /** Causes remembered per source; a source producing more distinct causes than this is not logged further. */
+    private static final int MAX_CAUSES = 32;
+
+    private final Logger log;
+    private final Map<String, Set<String>> seen = new HashMap<>();
+
+    ProblemLog(Logger log) {
+        this.log = log;
+    }
+
+    void failed(String source, Throwable cause) {
+        Set<String> causes = seen.computeIfAbsent(source, key -> new HashSet<>());
+        String key = cause.getClass().getName() + ": " + cause.getMessage();
+        if (causes.size() < MAX_CAUSES && causes.add(key)) {
+            log.warnf("%s: %s (logged once; the rest of the report goes on)", source, describe(cause));
+        }
+    }
+
+    void succeeded(String source) {
+        if (seen.remove(source) != null) {
+            log.infof("%s: working again", source);
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof MalformedFileException || cause instanceof IllegalArgumentException) {
+            return cause.getMessage();
+        }
+        return cause.toString();
+    }
+}

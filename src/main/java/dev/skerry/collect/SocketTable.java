@@ -1,0 +1,47 @@
+package dev.skerry.collect;
+
+import java.util.function.Consumer;
+
+/**
+ * Parses the kernel's socket tables (/proc/net/tcp, tcp6, udp, udp6) line by line without
+ * building Strings. Addresses are printed by the kernel as 32-bit words in host byte order.
+ */
+public final class SocketTable {
+
+    private SocketTable() {
+    }
+
+    /** Calls the visitor once per socket; a line that does not parse throws {@link MalformedFileException}. */
+    public static void parse(FileBytes file, boolean ipv6, Consumer<Socket> visitor) {
+        Lines lines = file.lines();
+        if (!lines.next() || !lines.skipIf("sl")) {
+            throw new MalformedFileException(file.path(), 1, "missing the 'sl local_address' header");
+        }
+        int words = ipv6 ? 4 : 1;
+        Socket socket = new Socket();
+        socket.addressLength = words * 4;
+        while (lines.next()) {
+            lines.skipField(); // "sl:" slot number
+            lines.skipSpaces();
+            address(lines, words, socket.local);
+            lines.expect(':');
+            socket.localPort = (int) lines.hex(4);
+            lines.expect(' ');
+            address(lines, words, socket.remote);
+            lines.expect(':');
+            socket.remotePort = (int) lines.hex(4);
+            lines.expect(' ');
+            socket.state = (int) lines.hex(2);
+            visitor.accept(socket);
+        }
+    }
+
+    private static void address(Lines lines, int words, byte[] into) {
+        if (lines.hexDigitsAhead() != words * 8) {
+            throw lines.malformed("expected an address of " + words * 8 + " hex digits");
+        }
+        for (int w = 0; w < words; w++) {
+            Addresses.putKernelWord(lines.hex(8), into, w * 4);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.skerry.pipeline;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.skerry.collect.Collection;
+import dev.skerry.report.Report;
+import dev.skerry.report.ReportIds;
+
+/**
+ * Makes one report per cycle: the collectors' metrics plus skerry's own health, so that an
+ * operator sees a degraded device in the data rather than in logs nobody reads.
+ */
+public final class Reporter {
+
+    private final Collection collection;
+    private final ReportIds ids;
+    private final AtomicLong ticksDropped = new AtomicLong();
+
+    public Reporter(Collection collection, ReportIds ids) {
+        this.collection = collection;
+        this.ids = ids;
+    }
+
+    /** A tick arrived while the previous cycle was still running and was skipped. */
+    public void tickDropped() {
+        ticksDropped.incrementAndGet();
+    }
+
+    public Report report() {
+        Report.Builder builder = Report.builder();
+        int failures = collection.collect(builder);
+        builder.custom("collector_errors", failures)
+                .custom("ticks_dropped", ticksDropped.get());
+        return builder.build(ids.next());
+    }
+}

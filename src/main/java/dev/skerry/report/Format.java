@@ -1,0 +1,10 @@
+package dev.skerry.report;
+
+/** Wire encoding of a report. */
+public enum Format {
+    JSON, CBOR;
+
+    public String topicSuffix() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.skerry.report;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+
+import org.jboss.logging.Logger;
+
+/**
+ * report_id: epoch milliseconds, but always above the last id handed out, which is kept in the
+ * state directory so that it still increases after a restart or a wall clock stepped backwards
+ * (boxes without a real-time clock boot in 1970 until NTP answers).
+ */
+public final class ReportIds {
+
+    private static final Logger LOG = Logger.getLogger(ReportIds.class);
+    static final String FILE = "last-report-id";
+
+    private final Clock clock;
+    private final Path file;
+    private long last;
+    private boolean storeFailing;
+
+    public ReportIds(Clock clock, Path stateDir) {
+        this.clock = clock;
+        this.file = stateDir.resolve(FILE);
+        this.last = load(file);
+    }
+
+    public synchronized long next() {
+        long id = Math.max(clock.millis(), last + 1);
+        last = id;
+        store(id);
+        return id;
+    }
+
+    private static long load(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warnf("Cannot read the last report id from %s (%s): ids continue from the clock", file, e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Temp file, fsync, rename: a crash leaves the old id or the new one, never a torn file. */
+    private void store(long id) {
+        Path temp = file.resolveSibling(FILE + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+            channel.force(true);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (storeFailing) {
+                LOG.infof("The last report id is stored in %s again", file);
+                storeFailing = false;
+            }
+        } catch (IOException e) {
+            if (!storeFailing) {
+                LOG.warnf("Cannot store the last report id in %s (%s): ids stay increasing while skerry runs, not across a restart", file, e);
+                storeFailing = true;
+            }
+        }
+    }
+}
