@@ -22,7 +22,11 @@ public final class Lines {
         this.lineEnd = -1;
     }
 
-    /** Moves to the next line; false at the end of the file. A last line without a newline counts. */
+    /**
+     * Moves to the next line; false at the end of the file. The kernel ends every line with a
+     * newline, so a last line without one means the file was cut short: that is malformed, not
+     * a shorter table, because a count taken from it would be wrong without anyone knowing.
+     */
     public boolean next() {
         int start = lineEnd + 1;
         if (start >= length) {
@@ -36,12 +40,10 @@ public final class Lines {
         lineEnd = end;
         position = start;
         lineNumber++;
+        if (end == length) {
+            throw malformed("cut short (the last line has no newline)");
+        }
         return true;
-    }
-
-    /** True when the line ended with a newline, i.e. it was not cut short. */
-    public boolean complete() {
-        return lineEnd < length;
     }
 
     public int lineNumber() {

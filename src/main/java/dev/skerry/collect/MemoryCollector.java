@@ -28,7 +28,7 @@ public class MemoryCollector implements Collector {
         long total = -1;
         long available = -1;
         Lines lines = file.lines();
-        while (lines.next() && (total < 0 || available < 0)) {
+        while (lines.next()) { // to the end: a file cut short is malformed even past the lines we need
             if (lines.skipIf("MemTotal:")) {
                 total = kibibytes(lines);
             } else if (lines.skipIf("MemAvailable:")) {

@@ -37,7 +37,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public synchronized void start(Duration interval) {
-        subscription = Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(interval)
+        subscription = Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(interval)
                 .onOverflow().invoke(tick -> reporter.tickDropped()).drop()
                 .onItem().transformToUniAndConcatenate(tick -> Uni.createFrom().item(this::cycle).runSubscriptionOn(worker))
                 .onFailure().invoke(failure -> LOG.error("The report stream failed and restarts", failure))

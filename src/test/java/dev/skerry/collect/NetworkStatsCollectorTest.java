@@ -1,0 +1,71 @@
+package dev.skerry.collect;
+
+import static dev.skerry.collect.Hosts.collect;
+import static dev.skerry.collect.Hosts.collectStrictly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.skerry.report.NetworkStats;
+
+class NetworkStatsCollectorTest {
+
+    private static final String HEADER = "Inter-|   Receive                                                |  Transmit\n"
+            + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+
+    private final NetworkStatsCollector collector = new NetworkStatsCollector();
+
+    @Test
+    void firstReportHasNoNetworkStats() {
+        assertThat(collectStrictly("x86_64", collector).networkStats()).isNull();
+    }
+
+    @Test
+    void x86_64DeltaExcludesLoopback() {
+        collectStrictly("x86_64", collector);
+
+        assertThat(collectStrictly("x86_64-later", collector).networkStats())
+                .isEqualTo(new NetworkStats(3540, 20840, 6, 20));
+    }
+
+    @Test
+    void aarch64InterfaceWhoseCountersWentDownContributesNothing() {
+        collectStrictly("aarch64", collector);
+
+        assertThat(collectStrictly("aarch64-later", collector).networkStats())
+                .isEqualTo(new NetworkStats(1_048_576, 65_536, 812, 420));
+    }
+
+    @Test
+    void thirtyTwoBitWrapAndSixtyFourBitCountersNeverGiveNegativeOrHugeDeltas(@TempDir Path root) throws IOException {
+        HostPaths paths = new HostPaths(root.resolve("proc"), root.resolve("sys"), root);
+        Files.createDirectories(root.resolve("proc/net"));
+        writeDev(root, "  eth0: 4294967000 10 0 0 0 0 0 0 18446744073709551000 20 0 0 0 0 0 0\n"
+                + "  wlan0: 18446744073709551000 1 0 0 0 0 0 0 100 1 0 0 0 0 0 0\n");
+        collectStrictly(paths, 50, collector);
+        writeDev(root, "  eth0:      200 12 0 0 0 0 0 0 18446744073709551615 25 0 0 0 0 0 0\n"
+                + "  wlan0: 18446744073709551200 3 0 0 0 0 0 0 150 2 0 0 0 0 0 0\n");
+
+        assertThat(collectStrictly(paths, 50, collector).networkStats())
+                .as("eth0 rx wrapped at 2^32: eth0 is skipped; wlan0 counts, above 2^63 too")
+                .isEqualTo(new NetworkStats(200, 50, 2, 1));
+    }
+
+    @Test
+    void aBrokenSampleStartsTheDeltasOver() {
+        collectStrictly("x86_64", collector);
+        assertThat(collect("broken-truncated", collector).networkStats()).isNull();
+
+        assertThat(collectStrictly("x86_64-later", collector).networkStats())
+                .as("no delta spanning the broken sample").isNull();
+    }
+
+    private static void writeDev(Path root, String interfaces) throws IOException {
+        Files.writeString(root.resolve("proc/net/dev"), HEADER + "    lo: 999 9 0 0 0 0 0 0 999 9 0 0 0 0 0 0\n" + interfaces);
+    }
+}
