@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import sun.misc.Signal;
+
 import dev.skerry.collect.Collection;
 import dev.skerry.collect.Collector;
 import dev.skerry.collect.HostPaths;
@@ -76,9 +78,20 @@ public class Skerry implements QuarkusApplication {
             }
             LOG.infof("skerry started for thing '%s': a report every %s on stdout, state in %s, collectors: %s",
                     thing, config.interval(), stateDir, String.join(", ", enabled.stream().map(Collector::name).toList()));
+            exitCleanlyOnSignals();
             pipeline.start(config.interval());
             Quarkus.waitForExit();
         }
         return 0;
+    }
+
+    /**
+     * SIGTERM (docker stop, systemctl stop) and SIGINT are the normal way to stop skerry: exit 0
+     * after a clean stop, not the JVM's 143, so supervisors do not record a failure.
+     */
+    private static void exitCleanlyOnSignals() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> Quarkus.asyncExit(0));
+        }
     }
 }
