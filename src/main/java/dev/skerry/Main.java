@@ -25,6 +25,9 @@ public final class Main {
         for (String unknown : EnvironmentCheck.unknownVariables(System.getenv())) {
             System.err.println("skerry: warning: " + unknown + " is not a variable skerry knows; it is ignored");
         }
+        // Vert.x's own DNS resolver keeps a bound, unconnected UDP socket open: an inbound channel.
+        // The JDK's resolver opens one per look-up and closes it.
+        System.setProperty("vertx.disableDnsResolver", "true");
         Quarkus.run(Skerry.class, args);
     }
 }

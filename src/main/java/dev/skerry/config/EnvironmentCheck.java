@@ -1,19 +1,13 @@
 package dev.skerry.config;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-
-import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * Checks the raw SKERRY_* environment before Quarkus reads it, so that a bad value ends the process
@@ -24,24 +18,53 @@ public final class EnvironmentCheck {
     /** EX_CONFIG from sysexits.h. */
     public static final int EX_CONFIG = 78;
 
-    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     static final int MAX_LIST_LIMIT = 10_000;
+    private static final Duration DAY = Duration.ofDays(1);
 
     /** Every variable skerry reads, with the check of its value; an unset variable is not checked. */
     static final Map<String, Function<String, String>> VARIABLES = new LinkedHashMap<>();
 
+    /** Values never repeated in a message. */
+    private static final Set<String> SECRETS = Set.of("SKERRY_MQTT_PASSWORD", "SKERRY_MQTT_PROXY", "SKERRY_TLS_KEY_PEM");
+
     static {
-        VARIABLES.put("SKERRY_INTERVAL", EnvironmentCheck::checkInterval);
-        VARIABLES.put("SKERRY_FORMAT", value -> checkChoice(value, "json", "cbor"));
-        VARIABLES.put("SKERRY_FIELD_NAMES", value -> checkChoice(value, "long", "short"));
-        VARIABLES.put("SKERRY_STATE_DIR", EnvironmentCheck::checkAbsolutePath);
-        VARIABLES.put("SKERRY_COLLECTORS_DISABLED", EnvironmentCheck::checkNameList);
+        VARIABLES.put("SKERRY_INTERVAL", Checks.duration(Duration.ofSeconds(1), DAY));
+        VARIABLES.put("SKERRY_FORMAT", Checks.choice("json", "cbor"));
+        VARIABLES.put("SKERRY_FIELD_NAMES", Checks.choice("long", "short"));
+        VARIABLES.put("SKERRY_STATE_DIR", Checks::absolutePath);
+        VARIABLES.put("SKERRY_COLLECTORS_DISABLED", Checks::nameList);
         VARIABLES.put("SKERRY_THING_NAME", ThingName::problem);
-        VARIABLES.put("SKERRY_PATH_PROCFS", EnvironmentCheck::checkDirectory);
-        VARIABLES.put("SKERRY_PATH_SYSFS", EnvironmentCheck::checkDirectory);
-        VARIABLES.put("SKERRY_PATH_ROOTFS", EnvironmentCheck::checkDirectory);
-        VARIABLES.put("SKERRY_ONCE", value -> checkChoice(value, "true", "false"));
-        VARIABLES.put("SKERRY_LIST_LIMIT", value -> checkInteger(value, 1, MAX_LIST_LIMIT));
+        VARIABLES.put("SKERRY_PATH_PROCFS", Checks::directory);
+        VARIABLES.put("SKERRY_PATH_SYSFS", Checks::directory);
+        VARIABLES.put("SKERRY_PATH_ROOTFS", Checks::directory);
+        VARIABLES.put("SKERRY_ONCE", Checks.choice("true", "false"));
+        VARIABLES.put("SKERRY_LIST_LIMIT", Checks.integer(1, MAX_LIST_LIMIT));
+        VARIABLES.put("SKERRY_SHUTDOWN_GRACE", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
+        VARIABLES.put("SKERRY_ONCE_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
+        VARIABLES.put("SKERRY_MQTT_HOST", Checks::host);
+        VARIABLES.put("SKERRY_MQTT_PORT", Checks.integer(1, 65_535));
+        VARIABLES.put("SKERRY_MQTT_TOPIC", Checks::topic);
+        VARIABLES.put("SKERRY_MQTT_KEEPALIVE", Checks.duration(Duration.ofSeconds(5), Duration.ofSeconds(65_535)));
+        VARIABLES.put("SKERRY_MQTT_USERNAME", value -> value.isEmpty() ? "must not be empty" : null);
+        VARIABLES.put("SKERRY_MQTT_PASSWORD", value -> null);
+        VARIABLES.put("SKERRY_MQTT_QOS", Checks.choice("0", "1"));
+        VARIABLES.put("SKERRY_MQTT_RETAIN", Checks.choice("true", "false"));
+        VARIABLES.put("SKERRY_MQTT_ALPN", Checks.choice("true", "false"));
+        VARIABLES.put("SKERRY_MQTT_PROXY", Checks::proxy);
+        VARIABLES.put("SKERRY_MQTT_ACK_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        VARIABLES.put("SKERRY_TLS_CERT", Checks::certificateFile);
+        VARIABLES.put("SKERRY_TLS_KEY", Checks::privateKeyFile);
+        VARIABLES.put("SKERRY_TLS_CA", Checks::certificateFile);
+        VARIABLES.put("SKERRY_TLS_CERT_PEM", Checks::certificatesPem);
+        VARIABLES.put("SKERRY_TLS_KEY_PEM", Checks::keyPem);
+        VARIABLES.put("SKERRY_TLS_CA_PEM", Checks::certificatesPem);
+        VARIABLES.put("SKERRY_SPOOL_DIR", Checks::absolutePath);
+        VARIABLES.put("SKERRY_SPOOL_MAX_BYTES", Checks.size(256 * 1024));
+        VARIABLES.put("SKERRY_SPOOL_MAX_COUNT", Checks.integer(1, 1_000_000));
+        VARIABLES.put("SKERRY_SPOOL_MODE", Checks.choice("disk", "memory-first"));
+        VARIABLES.put("SKERRY_SPOOL_REPLAY_RATE", Checks.integer(1, 10_000));
+        VARIABLES.put("SKERRY_RETRY_BASE", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+        VARIABLES.put("SKERRY_RETRY_MAX", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private EnvironmentCheck() {
@@ -56,7 +79,7 @@ public final class EnvironmentCheck {
             }
             String problem = variable.getValue().apply(value.strip());
             if (problem != null) {
-                return Optional.of(variable.getKey() + "=" + quote(value) + ": " + problem);
+                return Optional.of(variable.getKey() + "=" + quote(variable.getKey(), value) + ": " + problem);
             }
         }
         if (!env.containsKey("SKERRY_THING_NAME") && env.containsKey("BALENA_DEVICE_UUID")) {
@@ -65,8 +88,40 @@ public final class EnvironmentCheck {
                 return Optional.of("BALENA_DEVICE_UUID (used as the thing name): " + problem);
             }
         }
-        return StateDirectory.problem(env);
+        Optional<String> combination = combinationProblem(env);
+        return combination.isPresent() ? combination : StateDirectory.problem(env);
     }
+
+    /** Settings that are fine alone but not together. */
+    private static Optional<String> combinationProblem(Map<String, String> env) {
+        for (String part : List.of("CERT", "KEY", "CA")) {
+            if (env.containsKey("SKERRY_TLS_" + part) && env.containsKey("SKERRY_TLS_" + part + "_PEM")) {
+                return Optional.of("SKERRY_TLS_" + part + " and SKERRY_TLS_" + part + "_PEM are both set: give the file or the PEM text, not both");
+            }
+        }
+        if (env.containsKey("SKERRY_MQTT_HOST")) {
+            for (String part : List.of("CA", "CERT", "KEY")) {
+                if (!env.containsKey("SKERRY_TLS_" + part) && !env.containsKey("SKERRY_TLS_" + part + "_PEM")) {
+                    return Optional.of("SKERRY_TLS_" + part + " (or SKERRY_TLS_" + part + "_PEM) is required when SKERRY_MQTT_HOST is set: "
+                            + TLS_PARTS.get(part));
+                }
+            }
+        }
+        if (env.containsKey("SKERRY_MQTT_PASSWORD") && !env.containsKey("SKERRY_MQTT_USERNAME")) {
+            return Optional.of("SKERRY_MQTT_PASSWORD is set without SKERRY_MQTT_USERNAME");
+        }
+        Duration base = Checks.parseDuration(env.getOrDefault("SKERRY_RETRY_BASE", "1s"));
+        Duration max = Checks.parseDuration(env.getOrDefault("SKERRY_RETRY_MAX", "30s"));
+        if (base.compareTo(max) > 0) {
+            return Optional.of("SKERRY_RETRY_BASE (" + Checks.describe(base) + ") is above SKERRY_RETRY_MAX (" + Checks.describe(max) + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static final Map<String, String> TLS_PARTS = Map.of(
+            "CA", "the CA certificates to trust for the broker (for AWS IoT Core, AmazonRootCA1.pem); skerry never uses the JDK's default trust store",
+            "CERT", "the device's client certificate (mutual TLS)",
+            "KEY", "the private key of the client certificate");
 
     /** SKERRY_* variables that skerry does not know, most likely typos. */
     public static List<String> unknownVariables(Map<String, String> env) {
@@ -84,71 +139,10 @@ public final class EnvironmentCheck {
         return VARIABLES.keySet();
     }
 
-    private static String checkInterval(String value) {
-        Duration interval;
-        try {
-            interval = DurationConverter.parseDuration(value);
-        } catch (RuntimeException e) {
-            interval = null;
+    private static String quote(String variable, String value) {
+        if (SECRETS.contains(variable)) {
+            return "(hidden)";
         }
-        if (interval == null) {
-            return "not a duration (write it as 30s, 5m, 1h or PT5M)";
-        }
-        if (interval.compareTo(MIN_INTERVAL) < 0) {
-            return "must be at least 1s";
-        }
-        return null;
-    }
-
-    private static String checkChoice(String value, String... choices) {
-        for (String choice : choices) {
-            if (choice.equals(value.toLowerCase(Locale.ROOT))) {
-                return null;
-            }
-        }
-        return "must be one of " + String.join(", ", choices);
-    }
-
-    private static String checkInteger(String value, int min, int max) {
-        long number;
-        try {
-            number = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return "not a whole number";
-        }
-        if (number < min || number > max) {
-            return "must be between " + min + " and " + max;
-        }
-        return null;
-    }
-
-    private static String checkNameList(String value) {
-        for (String name : value.split(",")) {
-            String trimmed = name.strip();
-            if (!trimmed.isEmpty() && !trimmed.matches("[a-z0-9_]+")) {
-                return "'" + trimmed + "' is not a collector name (a comma-separated list such as kernel_modules,logged_in_users)";
-            }
-        }
-        return null;
-    }
-
-    private static String checkAbsolutePath(String value) {
-        try {
-            return value.isEmpty() || !Path.of(value).isAbsolute() ? "must be an absolute path" : null;
-        } catch (InvalidPathException e) {
-            return "not a valid path";
-        }
-    }
-
-    private static String checkDirectory(String value) {
-        String problem = checkAbsolutePath(value);
-        if (problem != null) {
-            return problem;
-        }
-        return Files.isDirectory(Path.of(value)) ? null : "no such directory";
-    }
-
-    private static String quote(String value) {
         StringBuilder quoted = new StringBuilder("'");
         value.codePoints().limit(80).forEach(c -> quoted.append(Character.isISOControl(c) ? '?' : (char) c));
         return quoted.append(value.length() > 80 ? "...'" : "'").toString();

@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import dev.skerry.report.FieldNames;
 import dev.skerry.report.Format;
+import dev.skerry.spool.SpoolMode;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -48,4 +50,95 @@ public interface SkerryConfig {
 
     @WithDefault("50")
     int listLimit();
+
+    /** How long SIGTERM waits for acknowledgements still in flight. */
+    @WithDefault("5s")
+    Duration shutdownGrace();
+
+    /** With SKERRY_ONCE and a broker: how long to wait for the broker's acknowledgement. */
+    @WithDefault("30s")
+    Duration onceTimeout();
+
+    Mqtt mqtt();
+
+    Tls tls();
+
+    Spool spool();
+
+    Retry retry();
+
+    interface Mqtt {
+        /** Unset: no broker, reports go to stdout. */
+        Optional<String> host();
+
+        @WithDefault("8883")
+        int port();
+
+        /** Unset: Device Defender's $aws/things/{thing}/defender/metrics/{format}. */
+        Optional<String> topic();
+
+        @WithDefault("60s")
+        Duration keepalive();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Generic mode only: Device Defender mode always uses QoS 1. */
+        @WithDefault("1")
+        int qos();
+
+        @WithDefault("false")
+        boolean retain();
+
+        /** MQTT over port 443 with ALPN x-amzn-mqtt-ca. */
+        @WithDefault("false")
+        boolean alpn();
+
+        /** http://[user:password@]host:port or socks5://[user:password@]host:port */
+        Optional<String> proxy();
+
+        @WithDefault("30s")
+        Duration ackTimeout();
+    }
+
+    interface Tls {
+        Optional<Path> cert();
+
+        Optional<Path> key();
+
+        Optional<Path> ca();
+
+        Optional<String> certPem();
+
+        Optional<String> keyPem();
+
+        Optional<String> caPem();
+    }
+
+    interface Spool {
+        /** Unset: the spool directory inside the state directory. */
+        Optional<Path> dir();
+
+        @WithDefault("16M")
+        MemorySize maxBytes();
+
+        @WithDefault("10000")
+        int maxCount();
+
+        @WithDefault("disk")
+        SpoolMode mode();
+
+        /** Reports per second when replaying a backlog. */
+        @WithDefault("50")
+        int replayRate();
+    }
+
+    interface Retry {
+        @WithDefault("1s")
+        Duration base();
+
+        @WithDefault("30s")
+        Duration max();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.skerry.pipeline;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.skerry.collect.Collection;
@@ -15,10 +17,15 @@ public final class Reporter {
     private final Collection collection;
     private final ReportIds ids;
     private final AtomicLong ticksDropped = new AtomicLong();
+    private final List<HealthSource> health = new CopyOnWriteArrayList<>();
 
     public Reporter(Collection collection, ReportIds ids) {
         this.collection = collection;
         this.ids = ids;
+    }
+
+    public void addHealthSource(HealthSource source) {
+        health.add(source);
     }
 
     /** A tick arrived while the previous cycle was still running and was skipped. */
@@ -31,6 +38,9 @@ public final class Reporter {
         int failures = collection.collect(builder);
         builder.custom("collector_errors", failures)
                 .custom("ticks_dropped", ticksDropped.get());
+        for (HealthSource source : health) {
+            source.contribute(builder);
+        }
         return builder.build(ids.next());
     }
 }

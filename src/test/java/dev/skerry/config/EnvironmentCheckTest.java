@@ -49,6 +49,29 @@ class EnvironmentCheckTest {
             "SKERRY_COLLECTORS_DISABLED|kernel modules|not a collector name",
             "SKERRY_THING_NAME|a/b|must not contain",
             "SKERRY_THING_NAME|sensor#1|must not contain",
+            "SKERRY_MQTT_HOST|mqtts://broker.local|host name or IP address",
+            "SKERRY_MQTT_PORT|0|between 1 and 65535",
+            "SKERRY_MQTT_PORT|eighty|not a whole number",
+            "SKERRY_MQTT_TOPIC|fleet/#|wildcards",
+            "SKERRY_MQTT_TOPIC|fleet/{device}|only {thing} and {format}",
+            "SKERRY_MQTT_KEEPALIVE|1s|at least 5s",
+            "SKERRY_MQTT_QOS|2|one of 0, 1",
+            "SKERRY_MQTT_RETAIN|maybe|one of true, false",
+            "SKERRY_MQTT_ALPN|on|one of true, false",
+            "SKERRY_MQTT_ACK_TIMEOUT|never|not a duration",
+            "SKERRY_TLS_CERT|/no/such/cert.pem|no such file",
+            "SKERRY_TLS_CA|relative.pem|absolute path",
+            "SKERRY_TLS_CERT_PEM|not a certificate|no PEM certificate",
+            "SKERRY_SPOOL_DIR|spool|absolute path",
+            "SKERRY_SPOOL_MAX_BYTES|lots|not a size",
+            "SKERRY_SPOOL_MAX_BYTES|1K|at least 262144 bytes",
+            "SKERRY_SPOOL_MAX_COUNT|0|between 1 and 1000000",
+            "SKERRY_SPOOL_MODE|ram|one of disk, memory-first",
+            "SKERRY_SPOOL_REPLAY_RATE|0|between 1 and 10000",
+            "SKERRY_RETRY_BASE|10ms|at least 100ms",
+            "SKERRY_RETRY_MAX|forever|not a duration",
+            "SKERRY_SHUTDOWN_GRACE|1h|at most 300s",
+            "SKERRY_ONCE_TIMEOUT|0s|at least 1s",
     })
     void aBadValueIsOneLineNamingTheVariable(String variable, String value, String problem) {
         Optional<String> message = check(variable, value);
@@ -64,6 +87,9 @@ class EnvironmentCheckTest {
             "SKERRY_FORMAT|cbor", "SKERRY_FORMAT|JSON", "SKERRY_FIELD_NAMES|short", "SKERRY_ONCE|true",
             "SKERRY_LIST_LIMIT|1", "SKERRY_LIST_LIMIT|10000", "SKERRY_PATH_PROCFS|/proc", "SKERRY_PATH_SYSFS|/sys",
             "SKERRY_COLLECTORS_DISABLED|kernel_modules, logged_in_users", "SKERRY_THING_NAME|edge-box-0042",
+            "SKERRY_MQTT_TOPIC|fleet/{thing}/metrics/{format}", "SKERRY_MQTT_PROXY|http://proxy.local:3128",
+            "SKERRY_MQTT_PROXY|socks5://user:secret@10.0.0.1:1080", "SKERRY_SPOOL_MAX_BYTES|16M", "SKERRY_SPOOL_MAX_BYTES|1048576",
+            "SKERRY_SPOOL_MODE|memory-first", "SKERRY_RETRY_BASE|500ms", "SKERRY_SHUTDOWN_GRACE|0s",
     })
     void goodValuesPass(String variable, String value) {
         assertThat(check(variable, value)).isEmpty();
@@ -100,6 +126,49 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void secretsAreNeverRepeated() {
+        assertThat(check("SKERRY_MQTT_PROXY", "ftp://user:hunter2@proxy:21")).hasValueSatisfying(line -> {
+            assertThat(line).startsWith("SKERRY_MQTT_PROXY=(hidden): must start with http://").doesNotContain("hunter2");
+        });
+        assertThat(check("SKERRY_TLS_KEY_PEM", "hunter2")).hasValueSatisfying(line -> assertThat(line).doesNotContain("hunter2"));
+    }
+
+    @Test
+    void aBrokerNeedsTheCaAndAClientCertificateAndKey() {
+        assertThat(check("SKERRY_MQTT_HOST", "broker.local"))
+                .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_TLS_CA (or SKERRY_TLS_CA_PEM) is required"));
+    }
+
+    @Test
+    void fileAndTextOfTheSameTlsPartAreAmbiguous() throws IOException {
+        Path ca = Files.writeString(state.resolve("ca.pem"), TestCertificate.PEM);
+
+        assertThat(check("SKERRY_TLS_CA", ca.toString(), "SKERRY_TLS_CA_PEM", TestCertificate.PEM))
+                .hasValueSatisfying(line -> assertThat(line).contains("both set"));
+    }
+
+    @Test
+    void aPasswordNeedsAUserAndTheBackoffBaseStaysBelowItsCap() {
+        assertThat(check("SKERRY_MQTT_PASSWORD", "x")).hasValueSatisfying(line -> assertThat(line).contains("without SKERRY_MQTT_USERNAME"));
+        assertThat(check("SKERRY_RETRY_BASE", "1m", "SKERRY_RETRY_MAX", "30s")).hasValueSatisfying(line -> assertThat(line).contains("above"));
+    }
+
+    @Test
+    void aPrivateKeyReadableByOthersIsRefusedButOwnerOnlyModesPass() throws IOException {
+        Path key = Files.writeString(state.resolve("device.key"), TestCertificate.KEY);
+
+        for (String mode : new String[] {"rw-r--r--", "rw-r-----", "rw----r--", "rw--w----"}) {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertThat(check("SKERRY_TLS_KEY", key.toString())).as(mode)
+                    .hasValueSatisfying(line -> assertThat(line).contains("accessible to group or others").contains("chmod 600"));
+        }
+        for (String mode : new String[] {"r--------", "rw-------"}) {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertThat(check("SKERRY_TLS_KEY", key.toString())).as(mode).isEmpty();
+        }
+    }
+
+    @Test
     void unknownSkerryVariablesAreNamed() {
         assertThat(EnvironmentCheck.unknownVariables(Map.of("SKERRY_INTREVAL", "5s", "SKERRY_INTERVAL", "5s", "PATH", "/bin")))
                 .containsExactly("SKERRY_INTREVAL");
@@ -108,11 +177,21 @@ class EnvironmentCheckTest {
     @Test
     void everySettingOfTheMappingIsCheckedAndEveryCheckedVariableIsASetting() {
         var fromMapping = new java.util.TreeSet<String>();
-        for (Method method : SkerryConfig.class.getDeclaredMethods()) {
-            fromMapping.add("SKERRY_" + method.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT));
-        }
+        collect(SkerryConfig.class, "SKERRY_", fromMapping);
 
         assertThat(EnvironmentCheck.names()).containsExactlyInAnyOrderElementsOf(fromMapping);
+    }
+
+    /** Quarkus maps skerry.mqtt.ack-timeout (a method ackTimeout() of the group mqtt()) to SKERRY_MQTT_ACK_TIMEOUT. */
+    private static void collect(Class<?> mapping, String prefix, java.util.Set<String> names) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            String name = prefix + method.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == SkerryConfig.class) {
+                collect(method.getReturnType(), name + "_", names);
+            } else {
+                names.add(name);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,212 @@
+package dev.skerry.config;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+
+/** Checks of single raw values: each returns why the value is wrong, or null when it is fine. */
+final class Checks {
+
+    private Checks() {
+    }
+
+    static Function<String, String> duration(Duration min, Duration max) {
+        return value -> {
+            Duration duration = parseDuration(value);
+            if (duration == null) {
+                return "not a duration (write it as 30s, 5m, 1h or PT5M)";
+            }
+            if (duration.compareTo(min) < 0) {
+                return "must be at least " + describe(min);
+            }
+            return duration.compareTo(max) > 0 ? "must be at most " + describe(max) : null;
+        };
+    }
+
+    static Duration parseDuration(String value) {
+        try {
+            return DurationConverter.parseDuration(value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    static Function<String, String> choice(String... choices) {
+        return value -> {
+            for (String choice : choices) {
+                if (choice.equals(value.toLowerCase(Locale.ROOT))) {
+                    return null;
+                }
+            }
+            return "must be one of " + String.join(", ", choices);
+        };
+    }
+
+    static Function<String, String> integer(long min, long max) {
+        return value -> {
+            long number;
+            try {
+                number = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                return "not a whole number";
+            }
+            return number < min || number > max ? "must be between " + min + " and " + max : null;
+        };
+    }
+
+    static Function<String, String> size(long min) {
+        return value -> {
+            long bytes;
+            try {
+                bytes = new MemorySizeConverter().convert(value).asLongValue();
+            } catch (RuntimeException e) {
+                return "not a size (write it as 16M, 512K, 1G or a number of bytes)";
+            }
+            return bytes < min ? "must be at least " + min + " bytes" : null;
+        };
+    }
+
+    static String nameList(String value) {
+        for (String name : value.split(",")) {
+            String trimmed = name.strip();
+            if (!trimmed.isEmpty() && !trimmed.matches("[a-z0-9_]+")) {
+                return "'" + trimmed + "' is not a collector name (a comma-separated list such as kernel_modules,logged_in_users)";
+            }
+        }
+        return null;
+    }
+
+    static String absolutePath(String value) {
+        try {
+            return value.isEmpty() || !Path.of(value).isAbsolute() ? "must be an absolute path" : null;
+        } catch (InvalidPathException e) {
+            return "not a valid path";
+        }
+    }
+
+    static String directory(String value) {
+        String problem = absolutePath(value);
+        if (problem != null) {
+            return problem;
+        }
+        return Files.isDirectory(Path.of(value)) ? null : "no such directory";
+    }
+
+    static String readableFile(String value) {
+        String problem = absolutePath(value);
+        if (problem != null) {
+            return problem;
+        }
+        Path path = Path.of(value);
+        if (!Files.isRegularFile(path)) {
+            return "no such file";
+        }
+        return Files.isReadable(path) ? null : "not readable by this user";
+    }
+
+    /** A private key that others can read is a key that others may have copied. */
+    static String privateKeyFile(String value) {
+        String problem = readableFile(value);
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(value));
+            Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
+            shared.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            if (!shared.isEmpty()) {
+                return "the private key is accessible to group or others (" + PosixFilePermissions.toString(permissions)
+                        + "); make it private: chmod 600 " + value;
+            }
+            return keyPem(Files.readString(Path.of(value), StandardCharsets.US_ASCII));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "cannot check its permissions (" + e.getMessage() + ")";
+        }
+    }
+
+    static String certificateFile(String value) {
+        String problem = readableFile(value);
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            return certificatesPem(Files.readString(Path.of(value), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return "cannot read it (" + e.getMessage() + ")";
+        }
+    }
+
+    static String certificatesPem(String pem) {
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
+        }
+        try {
+            var certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            return certificates.isEmpty() ? "holds no PEM certificate" : null;
+        } catch (CertificateException e) {
+            return "not a valid PEM certificate (" + e.getMessage() + ")";
+        }
+    }
+
+    static String keyPem(String pem) {
+        return pem.matches("(?s).*-----BEGIN (RSA |EC )?PRIVATE KEY-----.*-----END (RSA |EC )?PRIVATE KEY-----.*")
+                ? null
+                : "holds no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)";
+    }
+
+    static String host(String value) {
+        if (value.isEmpty() || value.contains("://") || value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
+            return "must be a host name or IP address, without scheme or port (e.g. abc123-ats.iot.eu-west-1.amazonaws.com)";
+        }
+        return null;
+    }
+
+    static String topic(String value) {
+        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > 65_535) {
+            return "must have 1 to 65535 bytes";
+        }
+        if (value.contains("+") || value.contains("#")) {
+            return "must not contain the wildcards '+' or '#'";
+        }
+        String rest = value.replace("{thing}", "").replace("{format}", "");
+        return rest.contains("{") || rest.contains("}") ? "only {thing} and {format} can be substituted" : null;
+    }
+
+    static String proxy(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("socks5")) {
+                return "must start with http:// (HTTP CONNECT) or socks5://";
+            }
+            if (uri.getHost() == null || uri.getPort() < 1) {
+                return "must name a host and a port, e.g. http://proxy.local:3128";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "not a URL such as http://proxy.local:3128 or socks5://user:password@10.0.0.1:1080";
+        }
+    }
+}

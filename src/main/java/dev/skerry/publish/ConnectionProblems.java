@@ -1,0 +1,71 @@
+package dev.skerry.publish;
+
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
+
+/** Turns the causes of a failed connection into one line an operator can act on. */
+final class ConnectionProblems {
+
+    private ConnectionProblems() {
+    }
+
+    static String describe(Throwable failure, String broker) {
+        if (failure == null) {
+            return "connection to " + broker + " closed";
+        }
+        String all = chain(failure);
+        String lower = all.toLowerCase(Locale.ROOT);
+        if (has(failure, CertificateNotYetValidException.class) || lower.contains("notbefore") || lower.contains("not yet valid")) {
+            return "the device clock (" + java.time.Instant.now() + ") is earlier than the broker certificate's validity: "
+                    + "TLS cannot succeed until the clock is set (NTP); retrying";
+        }
+        if (has(failure, CertificateExpiredException.class) || lower.contains("notafter") || lower.contains("certificate expired")) {
+            return "the broker " + broker + " presented an expired certificate (or the device clock is wrong); refusing it";
+        }
+        if (lower.contains("no subject alternative") || lower.contains("no name matching") || lower.contains("doesn't match any of the subject")) {
+            return "the broker's certificate is not issued for " + broker + " (host name verification failed); refusing it";
+        }
+        if (lower.contains("pkix path") || lower.contains("unable to find valid certification path")) {
+            return "the broker's certificate is not signed by a CA in SKERRY_TLS_CA; refusing it";
+        }
+        if (lower.contains("protocol_version") || lower.contains("no appropriate protocol") || lower.contains("protocol is disabled")) {
+            return "the broker " + broker + " does not speak TLS 1.2 or 1.3; refusing to downgrade";
+        }
+        if (lower.contains("bad_certificate") || lower.contains("certificate_required") || lower.contains("unknown_ca")) {
+            return "the broker refused the client certificate (is it registered and active, signed by a CA the broker trusts?)";
+        }
+        if (lower.contains("connection refused")) {
+            return "nothing listens at " + broker + " (connection refused)";
+        }
+        if (lower.contains("connection_refused") || lower.contains("connack")) {
+            return "the broker refused the MQTT connection: " + root(failure).getMessage();
+        }
+        return "cannot connect to " + broker + ": " + root(failure);
+    }
+
+    private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String chain(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null && text.length() < 4000; t = t.getCause()) {
+            text.append(t.getClass().getName()).append(": ").append(t.getMessage()).append(" | ");
+        }
+        return text.toString();
+    }
+
+    private static Throwable root(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.skerry.publish;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+import dev.skerry.config.SkerryConfig;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The client certificate, its key and the CA certificates to trust, read once at start from PEM
+ * files or from PEM text in variables (balena device variables). Text from variables stays in
+ * memory: it is never written to disk.
+ */
+public record TlsMaterial(Buffer certificate, Buffer key, Buffer authorities, X509Certificate clientCertificate) {
+
+    public static TlsMaterial load(SkerryConfig.Tls tls) throws IOException {
+        Buffer certificate = read(tls.cert(), tls.certPem());
+        Buffer key = read(tls.key(), tls.keyPem());
+        Buffer authorities = read(tls.ca(), tls.caPem());
+        try {
+            List<? extends java.security.cert.Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(certificate.getBytes())));
+            return new TlsMaterial(certificate, key, authorities, (X509Certificate) chain.get(0));
+        } catch (CertificateException | IndexOutOfBoundsException e) {
+            throw new IOException("the client certificate is not a PEM X.509 certificate", e);
+        }
+    }
+
+    private static Buffer read(Optional<Path> file, Optional<String> pem) throws IOException {
+        if (file.isPresent()) {
+            return Buffer.buffer(Files.readAllBytes(file.get()));
+        }
+        return Buffer.buffer(pem.orElseThrow().getBytes(StandardCharsets.US_ASCII));
+    }
+}

@@ -1,0 +1,3 @@
+package dev.skerry.spool;
+
+public enum SpoolMode { DISK, MEMORY_FIRST }
