@@ -14,30 +14,38 @@ import java.time.Clock;
 import org.jboss.logging.Logger;
 
 /**
- * report_id: epoch milliseconds, but always above the last id handed out, which is kept in the
- * state directory so that it still increases after a restart or a wall clock stepped backwards
- * (boxes without a real-time clock boot in 1970 until NTP answers).
+ * report_id: epoch milliseconds, but always above the last id handed out, so that it still
+ * increases after a restart or a wall clock stepped backwards (boxes without a real-time clock
+ * boot in 1970 until NTP answers). The state directory keeps a ceiling that every id handed out
+ * stays below, moved ten minutes ahead when an id reaches it: SD cards see one small write per
+ * ten minutes instead of one per report, and after a restart ids continue from the ceiling.
  */
 public final class ReportIds {
 
     private static final Logger LOG = Logger.getLogger(ReportIds.class);
-    static final String FILE = "last-report-id";
+    static final String FILE = "report-id-ceiling";
+    static final long RESERVE_MILLIS = 600_000;
 
     private final Clock clock;
     private final Path file;
     private long last;
+    private long ceiling;
     private boolean storeFailing;
 
     public ReportIds(Clock clock, Path stateDir) {
         this.clock = clock;
         this.file = stateDir.resolve(FILE);
-        this.last = load(file);
+        this.ceiling = load(file);
+        this.last = ceiling - 1;
     }
 
     public synchronized long next() {
         long id = Math.max(clock.millis(), last + 1);
         last = id;
-        store(id);
+        if (id >= ceiling) {
+            ceiling = id + RESERVE_MILLIS;
+            store(ceiling);
+        }
         return id;
     }
 
@@ -47,7 +55,7 @@ public final class ReportIds {
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException | NumberFormatException e) {
-            LOG.warnf("Cannot read the last report id from %s (%s): ids continue from the clock", file, e.getMessage());
+            LOG.warnf("Cannot read the report id ceiling from %s (%s): ids continue from the clock", file, e.getMessage());
             return 0;
         }
     }
@@ -60,12 +68,12 @@ public final class ReportIds {
             channel.force(true);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             if (storeFailing) {
-                LOG.infof("The last report id is stored in %s again", file);
+                LOG.infof("The report id ceiling is stored in %s again", file);
                 storeFailing = false;
             }
         } catch (IOException e) {
             if (!storeFailing) {
-                LOG.warnf("Cannot store the last report id in %s (%s): ids stay increasing while skerry runs, not across a restart", file, e);
+                LOG.warnf("Cannot store the report id ceiling in %s (%s): ids stay increasing while skerry runs, not across a restart", file, e);
                 storeFailing = true;
             }
         }

@@ -71,7 +71,27 @@ class ReportIdsTest {
 
         ReportIds afterReboot = new ReportIds(new SteppedClock(12_000L), state);
 
-        assertThat(afterReboot.next()).isEqualTo(before + 1);
+        long after = afterReboot.next();
+        assertThat(after).isGreaterThan(before).isLessThanOrEqualTo(before + ReportIds.RESERVE_MILLIS);
+        assertThat(afterReboot.next()).isEqualTo(after + 1);
+    }
+
+    @Test
+    void theStateFileIsWrittenOncePerReserveNotPerReport(@TempDir Path state) throws Exception {
+        SteppedClock clock = new SteppedClock(1_795_614_503_000L);
+        ReportIds ids = new ReportIds(clock, state);
+        ids.next();
+        String stored = Files.readString(state.resolve(ReportIds.FILE));
+
+        for (int i = 0; i < 9; i++) {
+            clock.millis.addAndGet(60_000);
+            ids.next();
+        }
+
+        assertThat(Files.readString(state.resolve(ReportIds.FILE))).as("ten reports a minute apart, one write").isEqualTo(stored);
+        clock.millis.addAndGet(60_000);
+        ids.next();
+        assertThat(Files.readString(state.resolve(ReportIds.FILE))).isNotEqualTo(stored);
     }
 
     @Test
