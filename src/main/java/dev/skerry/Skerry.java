@@ -1,9 +1,13 @@
 package dev.skerry;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -24,15 +28,30 @@ import dev.skerry.config.Users;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
 import dev.skerry.pipeline.Reporter;
+import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
+import dev.skerry.publish.BrokerOptions;
+import dev.skerry.publish.Publisher;
+import dev.skerry.publish.TlsMaterial;
+import dev.skerry.publish.Topics;
+import dev.skerry.report.ReportEncoder;
 import dev.skerry.report.ReportIds;
+import dev.skerry.spool.Spool;
+import dev.skerry.spool.SpoolException;
+import dev.skerry.spool.SpoolSettings;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.vertx.core.Vertx;
 
 /** The agent: wires the collectors, the report and the sink from the configuration, then runs. */
 public class Skerry implements QuarkusApplication {
 
     private static final Logger LOG = Logger.getLogger(Skerry.class);
+    /** Device Defender throttles a thing that reports more often than this. */
+    static final Duration DEFENDER_MIN_INTERVAL = Duration.ofMinutes(5);
+    /** In memory-first mode, a report acknowledged within this time is never written to disk. */
+    static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
 
     @Inject
     SkerryConfig config;
@@ -41,8 +60,73 @@ public class Skerry implements QuarkusApplication {
     @Any
     Instance<Collector> collectors;
 
+    @Inject
+    Vertx vertx;
+
+    /** A configuration problem found after start: reported like the early ones, exit 78. */
+    private static final class ConfigurationError extends Exception {
+        ConfigurationError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     @Override
     public int run(String... args) {
+        try {
+            return runAgent();
+        } catch (ConfigurationError e) {
+            System.err.println("skerry: " + e.getMessage());
+            return EnvironmentCheck.EX_CONFIG;
+        }
+    }
+
+    private int runAgent() throws ConfigurationError {
+        Map<String, String> env = System.getenv();
+        var stateDir = StateDirectory.resolve(env);
+        var thing = ThingName.resolve(config.thingName(), env, config.pathProcfs());
+        var enabled = enabledCollectors();
+        var paths = new HostPaths(config.pathProcfs(), config.pathSysfs(), config.pathRootfs());
+        var reporter = new Reporter(new Collection(enabled, paths, config.listLimit()), new ReportIds(Clock.systemUTC(), stateDir));
+        var heartbeat = new Heartbeat(stateDir, Clock.systemUTC());
+        if (config.mqtt().host().isEmpty()) {
+            if (Users.isRoot()) {
+                LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
+            }
+            try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
+                if (config.once()) {
+                    return pipeline.cycle() ? 0 : 1;
+                }
+                LOG.infof("skerry started for thing '%s': a report every %s on stdout, state in %s, collectors: %s",
+                        thing, describe(config.interval()), stateDir, names(enabled));
+                return runUntilStopped(pipeline, config.interval());
+            }
+        }
+
+        Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
+        Duration interval = config.interval();
+        if (topics.deviceDefender() && interval.compareTo(DEFENDER_MIN_INTERVAL) < 0) {
+            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", describe(interval));
+            interval = DEFENDER_MIN_INTERVAL;
+        }
+        Spool spool = openSpool(stateDir);
+        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"));
+        reporter.addHealthSource(publisher);
+        var encoder = new ReportEncoder(config.format(), config.fieldNames(), config.listLimit());
+        var sink = new SpoolSink(encoder, spool, publisher::wake);
+        try (var pipeline = new Pipeline(reporter, sink, heartbeat)) {
+            if (config.once()) {
+                return publishOnce(pipeline, sink, publisher);
+            }
+            LOG.infof("skerry started for thing '%s': a report every %s to %s (%s mode), spool %s, collectors: %s",
+                    thing, describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
+                    spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
+            return runUntilStopped(pipeline, interval);
+        } finally {
+            publisher.close(config.shutdownGrace());
+        }
+    }
+
+    private List<Collector> enabledCollectors() throws ConfigurationError {
         List<Collector> enabled = new ArrayList<>();
         List<String> known = new ArrayList<>();
         List<String> disabled = config.collectorsDisabled().orElse(List.of()).stream()
@@ -56,32 +140,67 @@ public class Skerry implements QuarkusApplication {
         known.sort(null);
         for (String name : disabled) {
             if (!known.contains(name)) {
-                System.err.println("skerry: SKERRY_COLLECTORS_DISABLED: no collector is named '" + name + "' (known: " + String.join(", ", known) + ")");
-                return EnvironmentCheck.EX_CONFIG;
+                throw new ConfigurationError("SKERRY_COLLECTORS_DISABLED: no collector is named '" + name + "' (known: " + String.join(", ", known) + ")");
             }
         }
         enabled.sort((a, b) -> a.name().compareTo(b.name()));
+        return enabled;
+    }
 
-        var env = System.getenv();
-        var stateDir = StateDirectory.resolve(env);
-        var thing = ThingName.resolve(config.thingName(), env, config.pathProcfs());
-        var paths = new HostPaths(config.pathProcfs(), config.pathSysfs(), config.pathRootfs());
-        var reporter = new Reporter(new Collection(enabled, paths, config.listLimit()), new ReportIds(Clock.systemUTC(), stateDir));
-        var sink = new StdoutSink(config.fieldNames(), config.listLimit());
-        if (Users.isRoot()) {
-            LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
+    private Spool openSpool(java.nio.file.Path stateDir) throws ConfigurationError {
+        var spoolConfig = config.spool();
+        var settings = new SpoolSettings(spoolConfig.dir().orElse(stateDir.resolve("spool")), spoolConfig.maxBytes().asLongValue(),
+                spoolConfig.maxCount(), spoolConfig.mode(), MEMORY_GRACE);
+        try {
+            return Spool.open(settings, Clock.systemUTC());
+        } catch (SpoolException e) {
+            throw new ConfigurationError("SKERRY_SPOOL_DIR: " + e.getMessage());
         }
+    }
 
-        try (var pipeline = new Pipeline(reporter, sink, new Heartbeat(stateDir, Clock.systemUTC()))) {
-            if (config.once()) {
-                return pipeline.cycle() ? 0 : 1;
+    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven) throws ConfigurationError {
+        TlsMaterial tls;
+        try {
+            tls = TlsMaterial.load(config.tls());
+        } catch (IOException e) {
+            throw new ConfigurationError("SKERRY_TLS_CERT: " + e.getMessage());
+        }
+        var options = BrokerOptions.build(BrokerOptions.Endpoint.of(config, thing, portGiven), tls);
+        String weakness = BrokerOptions.weakness(options);
+        if (weakness != null) {
+            throw new ConfigurationError("refusing to connect: " + weakness);
+        }
+        var mqtt = config.mqtt();
+        var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
+                mqtt.ackTimeout(), config.spool().replayRate(), config.retry().base(), config.retry().max());
+        Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
+        publisher.start();
+        return publisher;
+    }
+
+    /** One report, delivered or left in the spool: exit 0 only once the broker acknowledged it. */
+    private int publishOnce(Pipeline pipeline, SpoolSink sink, Publisher publisher) {
+        if (!pipeline.cycle()) {
+            return 1;
+        }
+        try {
+            if (publisher.delivered(sink.lastReportId()).get(config.onceTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return 0;
             }
-            LOG.infof("skerry started for thing '%s': a report every %s on stdout, state in %s, collectors: %s",
-                    thing, config.interval(), stateDir, String.join(", ", enabled.stream().map(Collector::name).toList()));
-            exitCleanlyOnSignals();
-            pipeline.start(config.interval());
-            Quarkus.waitForExit();
+            LOG.warn("The report was dropped from the spool before it could be delivered");
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warnf("No acknowledgement within SKERRY_ONCE_TIMEOUT (%s): the report stays in the spool for the next run",
+                    describe(config.onceTimeout()));
+        } catch (Exception e) {
+            LOG.warnf("Publishing the report failed: %s; it stays in the spool", e);
         }
+        return 1;
+    }
+
+    private static int runUntilStopped(Pipeline pipeline, Duration interval) {
+        exitCleanlyOnSignals();
+        pipeline.start(interval);
+        Quarkus.waitForExit();
         return 0;
     }
 
@@ -93,5 +212,13 @@ public class Skerry implements QuarkusApplication {
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> Quarkus.asyncExit(0));
         }
+    }
+
+    private static String names(List<Collector> collectors) {
+        return String.join(", ", collectors.stream().map(Collector::name).toList());
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 }

@@ -1,8 +1,10 @@
 package dev.skerry.publish;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.skerry.config.SkerryConfig;
@@ -25,31 +27,42 @@ public final class BrokerOptions {
     private BrokerOptions() {
     }
 
-    public static MqttClientSessionOptions build(SkerryConfig config, String thing, TlsMaterial tls, boolean portGiven) {
-        SkerryConfig.Mqtt mqtt = config.mqtt();
+    /** Where and how to connect, apart from TLS. */
+    public record Endpoint(String host, int port, String clientId, Duration keepalive, Duration ackTimeout,
+            Optional<String> username, Optional<String> password, boolean alpn, Optional<String> proxy,
+            Duration retryBase, Duration retryMax) {
+
+        public static Endpoint of(SkerryConfig config, String thing, boolean portGiven) {
+            SkerryConfig.Mqtt mqtt = config.mqtt();
+            return new Endpoint(mqtt.host().orElseThrow(), mqtt.alpn() && !portGiven ? 443 : mqtt.port(), thing, mqtt.keepalive(),
+                    mqtt.ackTimeout(), mqtt.username(), mqtt.password(), mqtt.alpn(), mqtt.proxy(), config.retry().base(), config.retry().max());
+        }
+    }
+
+    public static MqttClientSessionOptions build(Endpoint endpoint, TlsMaterial tls) {
         MqttClientSessionOptions options = new MqttClientSessionOptions();
-        options.setHostname(mqtt.host().orElseThrow());
-        options.setPort(mqtt.alpn() && !portGiven ? 443 : mqtt.port());
-        options.setClientId(thing);
+        options.setHostname(endpoint.host());
+        options.setPort(endpoint.port());
+        options.setClientId(endpoint.clientId());
         options.setCleanSession(true);
-        options.setKeepAliveInterval((int) mqtt.keepalive().toSeconds());
-        options.setAckTimeout((int) Math.max(1, mqtt.ackTimeout().toSeconds()));
+        options.setKeepAliveInterval((int) endpoint.keepalive().toSeconds());
+        options.setAckTimeout((int) Math.max(1, endpoint.ackTimeout().toSeconds()));
         options.setMaxInflightQueue(16);
-        options.setReconnectDelay(new JitteredBackoff(config.retry().base(), config.retry().max()));
-        mqtt.username().ifPresent(options::setUsername);
-        mqtt.password().ifPresent(options::setPassword);
+        options.setReconnectDelay(new JitteredBackoff(endpoint.retryBase(), endpoint.retryMax()));
+        endpoint.username().ifPresent(options::setUsername);
+        endpoint.password().ifPresent(options::setPassword);
 
         options.setSsl(true);
         options.setTrustAll(false);
         options.setPemKeyCertOptions(new PemKeyCertOptions().addCertValue(tls.certificate()).addKeyValue(tls.key()));
         options.setPemTrustOptions(new PemTrustOptions().addCertValue(tls.authorities()));
         options.setHostnameVerificationAlgorithm("HTTPS");
-        options.setEnabledSecureTransportProtocols(PROTOCOLS);
-        if (mqtt.alpn()) {
+        options.setEnabledSecureTransportProtocols(new java.util.LinkedHashSet<>(PROTOCOLS));
+        if (endpoint.alpn()) {
             options.setUseAlpn(true);
             options.setApplicationLayerProtocols(List.of(AWS_ALPN));
         }
-        mqtt.proxy().map(BrokerOptions::proxy).ifPresent(options::setProxyOptions);
+        endpoint.proxy().map(BrokerOptions::proxy).ifPresent(options::setProxyOptions);
         return options;
     }
 

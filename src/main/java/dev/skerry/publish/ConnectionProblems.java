@@ -17,7 +17,7 @@ final class ConnectionProblems {
         String all = chain(failure);
         String lower = all.toLowerCase(Locale.ROOT);
         if (has(failure, CertificateNotYetValidException.class) || lower.contains("notbefore") || lower.contains("not yet valid")) {
-            return "the device clock (" + java.time.Instant.now() + ") is earlier than the broker certificate's validity: "
+            return "the device clock (" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ") is earlier than the broker certificate's validity: "
                     + "TLS cannot succeed until the clock is set (NTP); retrying";
         }
         if (has(failure, CertificateExpiredException.class) || lower.contains("notafter") || lower.contains("certificate expired")) {
@@ -34,6 +34,11 @@ final class ConnectionProblems {
         }
         if (lower.contains("bad_certificate") || lower.contains("certificate_required") || lower.contains("unknown_ca")) {
             return "the broker refused the client certificate (is it registered and active, signed by a CA the broker trusts?)";
+        }
+        if (root(failure).getMessage() != null && root(failure).getMessage().equals("Closed")) {
+            // under TLS 1.3 a broker that refuses the client certificate closes the connection after the handshake
+            return "the broker " + broker + " closed the connection before accepting it: it may refuse the client certificate "
+                    + "(not registered, inactive, or signed by a CA it does not trust) or the client id; see the broker's log";
         }
         if (lower.contains("connection refused")) {
             return "nothing listens at " + broker + " (connection refused)";

@@ -22,9 +22,15 @@ import io.vertx.core.buffer.Buffer;
 public record TlsMaterial(Buffer certificate, Buffer key, Buffer authorities, X509Certificate clientCertificate) {
 
     public static TlsMaterial load(SkerryConfig.Tls tls) throws IOException {
-        Buffer certificate = read(tls.cert(), tls.certPem());
-        Buffer key = read(tls.key(), tls.keyPem());
-        Buffer authorities = read(tls.ca(), tls.caPem());
+        return of(read(tls.cert(), tls.certPem()), read(tls.key(), tls.keyPem()), read(tls.ca(), tls.caPem()));
+    }
+
+    public static TlsMaterial fromFiles(Path certificate, Path key, Path authorities) throws IOException {
+        return of(read(Optional.of(certificate), Optional.empty()), read(Optional.of(key), Optional.empty()),
+                read(Optional.of(authorities), Optional.empty()));
+    }
+
+    private static TlsMaterial of(Buffer certificate, Buffer key, Buffer authorities) throws IOException {
         try {
             List<? extends java.security.cert.Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(certificate.getBytes())));

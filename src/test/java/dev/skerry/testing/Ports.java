@@ -18,8 +18,13 @@ final class Ports {
     private Ports() {
     }
 
+    /** 127.0.0.1 itself: getLoopbackAddress() may answer ::1, where the test servers do not listen. */
     static InetAddress loopback() {
-        return InetAddress.getLoopbackAddress();
+        try {
+            return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

@@ -1,0 +1,355 @@
+package dev.skerry.spool;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
+ * kill -9, with as few writes as an SD card deserves, never losing or corrupting one silently.
+ *
+ * <p>Layout: a 0700 directory with one 0600 file per report, named
+ * {@code String.format("%020d.report", reportId)} so that names sort like ids. A file is written
+ * once and never changed:
+ * <pre>
+ * offset bytes
+ *   0      4   magic "SKRY"
+ *   4      1   version 1
+ *   5      1   format: 0 JSON, 1 CBOR
+ *   6      8   reportId, big-endian
+ *  14      4   payload length, big-endian
+ *  18      4   CRC32 of the payload, big-endian
+ *  22      n   payload
+ * </pre>
+ *
+ * <p>A write goes to {@code .<name>.tmp} in the same directory, which is fsynced, renamed over
+ * the final name and then the directory is fsynced; a delete is an unlink and a directory fsync.
+ * A crash at any step leaves either a temp file (the report was never stored; open deletes it) or
+ * the whole final file (the report counts once). Any other file open cannot read as a report of
+ * its own name is moved into {@code corrupt/} for the operator, never deleted, and the rest loads.
+ *
+ * <p>The oldest report is the one with the lowest id. A report added with the id of a pending one
+ * replaces it, as its file would. A write that fails leaves the report in memory, within the same
+ * limits, and is tried again later; after open the spool does not throw.
+ */
+public final class Spool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Spool.class);
+    static final String CORRUPT = "corrupt";
+
+    private final SpoolSettings settings;
+    private final Path dir;
+    private final Clock clock;
+    private final SpoolFiles files;
+    private final TreeMap<Long, Entry> entries = new TreeMap<>();
+    private long bytes;
+    private boolean writeFailing;
+    private boolean deleteFailing;
+
+    // changed under the lock, read without it by counters()
+    private volatile long droppedFull;
+    private volatile long droppedStale;
+    private volatile long setAside;
+    private volatile long writeFailures;
+    private volatile long filesWritten;
+
+    /** A pending report. file: a file with its id exists; durable: that file holds this very report. */
+    private static final class Entry {
+        final SpooledReport report;
+        final Instant since;
+        boolean file;
+        boolean durable;
+
+        Entry(SpooledReport report, Instant since) {
+            this.report = report;
+            this.since = since;
+        }
+
+        long size() {
+            return ReportFile.size(report);
+        }
+    }
+
+    private Spool(SpoolSettings settings, Clock clock, SpoolFiles files) {
+        this.settings = settings;
+        this.dir = settings.directory();
+        this.clock = clock;
+        this.files = files;
+    }
+
+    /**
+     * Creates the directory 0700 when missing and loads what a previous run left: valid report
+     * files in reportId order; leftover temp files are deleted, unreadable files set aside.
+     */
+    public static Spool open(SpoolSettings settings, Clock clock) throws SpoolException {
+        return open(settings, clock, new NioSpoolFiles());
+    }
+
+    static Spool open(SpoolSettings settings, Clock clock, SpoolFiles files) throws SpoolException {
+        Path dir = settings.directory();
+        List<String> names;
+        try {
+            files.createDirectory(dir);
+            names = files.list(dir);
+        } catch (IOException e) {
+            throw new SpoolException("Cannot use spool directory " + dir + ": " + describe(e, dir), e);
+        }
+        Spool spool = new Spool(settings, clock, files);
+        spool.recover(names);
+        return spool;
+    }
+
+    private void recover(List<String> names) {
+        for (String name : names) {
+            Path file = dir.resolve(name);
+            if (ReportFile.isTemp(name)) {
+                // the write it belongs to never reached its rename: that report was never stored
+                try {
+                    files.delete(file);
+                } catch (IOException e) {
+                    LOG.warnf("Cannot delete the unfinished spool file %s: %s", file, e);
+                }
+            } else if (ReportFile.isReport(name)) {
+                try {
+                    Entry entry = new Entry(ReportFile.decode(name, files.read(file, settings.maxBytes())), clock.instant());
+                    entry.file = true;
+                    entry.durable = true;
+                    entries.put(entry.report.reportId(), entry);
+                    bytes += entry.size();
+                } catch (IOException e) {
+                    setAside(file, e.toString());
+                } catch (ReportFile.Corrupt e) {
+                    setAside(file, e.getMessage());
+                }
+            }
+        }
+        deleteFiles(trim());
+        if (!entries.isEmpty()) {
+            LOG.infof("Spool %s: reports waiting from before: %d (%d bytes)", dir, entries.size(), bytes);
+        }
+    }
+
+    private void setAside(Path file, String reason) {
+        Path corrupt = dir.resolve(CORRUPT);
+        try {
+            files.createDirectory(corrupt);
+            Path target = files.moveAside(file, corrupt);
+            setAside++;
+            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", file, reason, target);
+        } catch (IOException e) {
+            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", file, reason, corrupt, e);
+        }
+    }
+
+    /**
+     * DISK: written now. MEMORY_FIRST: held in memory until it has waited longer than memoryGrace
+     * (see persistOverdue) or close(). Then the oldest reports are dropped while over the limits;
+     * a report larger than maxBytes on its own is dropped at once instead.
+     */
+    public synchronized void add(SpooledReport report) {
+        if (ReportFile.size(report) > settings.maxBytes()) {
+            // it could only get in by pushing out everything else, and still not fit
+            droppedFull++;
+            LOG.warnf("Report %d (%d bytes with the header) is larger than the spool's limit of %d bytes: dropped",
+                    report.reportId(), ReportFile.size(report), settings.maxBytes());
+            return;
+        }
+        Entry entry = new Entry(report, clock.instant());
+        Entry replaced = entries.put(report.reportId(), entry);
+        if (replaced != null) {
+            bytes -= replaced.size();
+            entry.file = replaced.file;
+        }
+        bytes += entry.size();
+        // deletes before writes: on a full disk the space of the dropped reports is what lets the new one in
+        deleteFiles(trim());
+        if (settings.mode() == SpoolMode.DISK) {
+            persist(e -> true);
+        }
+    }
+
+    /** Oldest first; a snapshot copy. */
+    public synchronized List<SpooledReport> pending() {
+        return entries.values().stream().map(e -> e.report).toList();
+    }
+
+    public synchronized Optional<SpooledReport> oldest() {
+        return Optional.ofNullable(entries.firstEntry()).map(e -> e.getValue().report);
+    }
+
+    /** The broker acknowledged the report: forget it and delete its file, if it has one. False when unknown. */
+    public synchronized boolean remove(long reportId) {
+        Entry entry = entries.remove(reportId);
+        if (entry == null) {
+            return false;
+        }
+        bytes -= entry.size();
+        deleteFiles(List.of(entry));
+        return true;
+    }
+
+    /** Device Defender accepts only current reports: drops all but the newest, counted as droppedStale. */
+    public synchronized int dropAllButNewest() {
+        List<Entry> stale = new ArrayList<>();
+        while (entries.size() > 1) {
+            Entry entry = entries.pollFirstEntry().getValue();
+            bytes -= entry.size();
+            stale.add(entry);
+        }
+        droppedStale += stale.size();
+        deleteFiles(stale);
+        return stale.size();
+    }
+
+    /** MEMORY_FIRST: writes the reports that have waited longer than memoryGrace. No-op for DISK. */
+    public synchronized void persistOverdue() {
+        if (settings.mode() == SpoolMode.MEMORY_FIRST) {
+            Instant now = clock.instant();
+            persist(e -> Duration.between(e.since, now).compareTo(settings.memoryGrace()) > 0);
+        }
+    }
+
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** How many of the pending reports are only in memory (not yet on disk). */
+    public synchronized int inMemoryOnly() {
+        return (int) entries.values().stream().filter(e -> !e.durable).count();
+    }
+
+    public SpoolCounters counters() {
+        return new SpoolCounters(droppedFull, droppedStale, setAside, writeFailures, filesWritten);
+    }
+
+    /** Writes whatever is still only in memory (in DISK mode: what failed to be written). Idempotent. */
+    @Override
+    public synchronized void close() {
+        persist(e -> true);
+    }
+
+    /** Removes the oldest entries while over a limit, counted as droppedFull; their files are the caller's to delete. */
+    private List<Entry> trim() {
+        List<Entry> dropped = new ArrayList<>();
+        while (!entries.isEmpty() && (entries.size() > settings.maxCount() || bytes > settings.maxBytes())) {
+            Entry entry = entries.pollFirstEntry().getValue();
+            bytes -= entry.size();
+            dropped.add(entry);
+        }
+        droppedFull += dropped.size();
+        return dropped;
+    }
+
+    /** Writes the memory-only entries that are due, oldest first, stopping at the first failure: a full disk is not hammered. */
+    private void persist(Predicate<Entry> due) {
+        for (Entry entry : entries.values()) {
+            if (!entry.durable && due.test(entry) && !write(entry)) {
+                return;
+            }
+        }
+    }
+
+    private boolean write(Entry entry) {
+        String name = ReportFile.name(entry.report.reportId());
+        Path target = dir.resolve(name);
+        Path temp = dir.resolve(ReportFile.tempName(name));
+        try {
+            files.writeTemp(temp, ReportFile.encode(entry.report));
+            files.forceFile(temp);
+            files.rename(temp, target);
+            entry.file = true;
+            files.forceDirectory(dir);
+            entry.durable = true;
+            filesWritten++;
+            if (writeFailing) {
+                writeFailing = false;
+                LOG.infof("Spool files are written to %s again", dir);
+            }
+            return true;
+        } catch (IOException e) {
+            writeFailures++;
+            deleteQuietly(temp);
+            if (!writeFailing) {
+                writeFailing = true;
+                LOG.warnf("Cannot write spool file %s (%s): reports are kept in memory, at most %d or %d bytes, until writing works again",
+                        target, e, settings.maxCount(), settings.maxBytes());
+            }
+            return false;
+        }
+    }
+
+    /** Unlinks the files of entries that are gone, then makes that durable with one directory fsync. */
+    private void deleteFiles(List<Entry> gone) {
+        boolean unlinked = false;
+        boolean failed = false;
+        for (Entry entry : gone) {
+            if (entry.file) {
+                Path file = dir.resolve(ReportFile.name(entry.report.reportId()));
+                try {
+                    files.delete(file);
+                    unlinked = true;
+                } catch (IOException e) {
+                    failed = true;
+                    deleteFailed(file, e);
+                }
+            }
+        }
+        if (unlinked) {
+            try {
+                files.forceDirectory(dir);
+            } catch (IOException e) {
+                failed = true;
+                deleteFailed(dir, e);
+            }
+        }
+        if (unlinked && !failed && deleteFailing) {
+            deleteFailing = false;
+            LOG.infof("Spool files in %s are deleted again", dir);
+        }
+    }
+
+    private void deleteFailed(Path file, IOException e) {
+        if (!deleteFailing) {
+            deleteFailing = true;
+            LOG.warnf("Cannot delete spool file %s (%s): after a restart its report may be sent again or dropped as stale", file, e);
+        }
+    }
+
+    private void deleteQuietly(Path temp) {
+        try {
+            files.delete(temp);
+        } catch (IOException e) {
+            // open deletes it at the latest
+        }
+    }
+
+    private static String describe(IOException e, Path dir) {
+        if (!(e instanceof FileSystemException failure)) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        String reason = e instanceof FileAlreadyExistsException ? "exists and is not a directory"
+                : failure.getReason() != null ? failure.getReason()
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file or directory"
+                : e.toString();
+        String file = failure.getFile();
+        return file == null || file.equals(dir.toString()) ? reason : reason + " (" + file + ")";
+    }
+}

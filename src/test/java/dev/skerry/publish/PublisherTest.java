@@ -1,0 +1,281 @@
+package dev.skerry.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+
+import dev.skerry.report.CustomValue;
+import dev.skerry.report.FieldNames;
+import dev.skerry.report.Format;
+import dev.skerry.report.Report;
+import dev.skerry.report.ReportEncoder;
+import dev.skerry.spool.Spool;
+import dev.skerry.spool.SpoolMode;
+import dev.skerry.spool.SpoolSettings;
+import dev.skerry.spool.SpooledReport;
+import dev.skerry.testing.Mosquitto;
+import dev.skerry.testing.Received;
+import dev.skerry.testing.TestPki;
+import dev.skerry.testing.TestSubscriber;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Vertx;
+
+/** The publisher against a real Mosquitto over mutual TLS: delivery, order, outages, PUBACK. */
+class PublisherTest {
+
+    static final String THING = TestPki.DEFAULT_THING_NAME;
+    static final String GENERIC = "fleet/{thing}/{format}";
+    static final String DEFENDER = Topics.DEVICE_DEFENDER;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+
+    final TestPki pki = TestPki.get();
+    final List<AutoCloseable> closeLast = new ArrayList<>();
+    Vertx vertx;
+    Spool spool;
+    Publisher publisher;
+
+    @TempDir
+    Path spoolDir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        vertx = Vertx.vertx();
+        spool = Spool.open(new SpoolSettings(spoolDir, 16 << 20, 10_000, SpoolMode.DISK, Duration.ofSeconds(5)), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (publisher != null) {
+            publisher.close();
+        }
+        for (AutoCloseable closeable : closeLast) {
+            closeable.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    <T extends AutoCloseable> T closeLater(T closeable) {
+        closeLast.add(0, closeable);
+        return closeable;
+    }
+
+    /** Test endpoint: fast retries and acknowledgement timeouts, so that faults show within seconds. */
+    static BrokerOptions.Endpoint endpoint(String host, int port) {
+        return new BrokerOptions.Endpoint(host, port, THING, Duration.ofSeconds(10), Duration.ofSeconds(2), Optional.empty(),
+                Optional.empty(), false, Optional.empty(), Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    static TlsMaterial tls(TestPki pki) throws Exception {
+        return TlsMaterial.fromFiles(pki.clientCert(), pki.clientKeyRsa(), pki.caPem());
+    }
+
+    Publisher start(BrokerOptions.Endpoint endpoint, TlsMaterial tls, String topic, MqttQoS qos, boolean retain) {
+        var settings = new Publisher.Settings(qos, retain, endpoint.ackTimeout(), 1000, endpoint.retryBase(), endpoint.retryMax());
+        publisher = new Publisher(vertx, BrokerOptions.build(endpoint, tls), spool, Topics.of(Optional.of(topic), THING, Format.JSON),
+                settings, tls.clientCertificate(), Clock.systemUTC());
+        publisher.start();
+        return publisher;
+    }
+
+    Publisher start(Mosquitto broker, String topic) throws Exception {
+        return start(endpoint("localhost", broker.port()), tls(pki), topic, MqttQoS.AT_LEAST_ONCE, false);
+    }
+
+    static byte[] encode(long id, Format format) {
+        Report report = new Report(id, null, null, null, null, Map.of("sequence", new CustomValue.Number(id % 1000)));
+        return new ReportEncoder(format, FieldNames.LONG, 50).encode(report);
+    }
+
+    void spoolReport(long id, Format format) {
+        spool.add(new SpooledReport(id, format, encode(id, format)));
+        if (publisher != null) {
+            publisher.wake();
+        }
+    }
+
+    static long reportId(Received message) throws Exception {
+        JsonNode document = (message.topic().endsWith("cbor") ? CBOR : JSON).readTree(message.payload());
+        return document.at("/header/report_id").asLong();
+    }
+
+    static List<Long> ids(List<Received> messages) throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (Received message : messages) {
+            ids.add(reportId(message));
+        }
+        return ids;
+    }
+
+    @Test
+    void reportsArriveInOrderAndDecodeInJsonAndCbor() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closeLater(TestSubscriber.connectTls(broker.port(), pki).subscribe("fleet/#"));
+        start(broker, GENERIC);
+
+        for (long id = 1001; id <= 1005; id++) {
+            spoolReport(id, Format.JSON);
+        }
+        spoolReport(1006, Format.CBOR);
+
+        List<Received> messages = subscriber.awaitMessages(6, TestSubscriber.TIMEOUT);
+        assertThat(ids(messages)).containsExactly(1001L, 1002L, 1003L, 1004L, 1005L, 1006L);
+        assertThat(messages).extracting(Received::topic).containsExactly("fleet/" + THING + "/json", "fleet/" + THING + "/json",
+                "fleet/" + THING + "/json", "fleet/" + THING + "/json", "fleet/" + THING + "/json", "fleet/" + THING + "/cbor");
+        assertThat(CBOR.readTree(messages.get(5).payload())).isEqualTo(JSON.readTree(encode(1006, Format.JSON)));
+        assertThat(messages).allSatisfy(message -> assertThat(message.qos()).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.size() == 0);
+        assertThat(Files.list(spoolDir).filter(file -> file.toString().endsWith(".report"))).isEmpty();
+    }
+
+    @Test
+    void qosZeroLeavesTheSpoolOnceWrittenAndRetainIsSet() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.tls(pki).start());
+        start(endpoint("localhost", broker.port()), tls(pki), GENERIC, MqttQoS.AT_MOST_ONCE, true);
+
+        spoolReport(2001, Format.JSON);
+        await().atMost(Duration.ofSeconds(20)).until(() -> spool.size() == 0);
+
+        TestSubscriber late = closeLater(TestSubscriber.connectTls(broker.port(), pki).subscribe("fleet/#"));
+        Received retained = late.awaitMessages(1, TestSubscriber.TIMEOUT).get(0);
+        assertThat(reportId(retained)).isEqualTo(2001);
+        assertThat(retained.retain()).isTrue();
+    }
+
+    @Test
+    void brokerOutageInGenericModeDeliversEveryReportOnceInOrder(@TempDir Path brokerState) throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.tls(pki).configLine("persistence true")
+                .configLine("persistence_location " + brokerState + "/").start());
+        var persistent = TestSubscriber.tlsOptions(pki).setClientId("outage-watcher").setCleanSession(false);
+        TestSubscriber subscriber = TestSubscriber.connect("localhost", broker.port(), persistent).subscribe("fleet/#", 1);
+        start(broker, GENERIC);
+        spoolReport(3001, Format.JSON);
+        assertThat(ids(subscriber.awaitMessages(1, TestSubscriber.TIMEOUT))).containsExactly(3001L);
+        subscriber.close();
+
+        broker.stop();
+        for (long id = 3002; id <= 3006; id++) {
+            spoolReport(id, Format.JSON);
+            Thread.sleep(300);
+        }
+        assertThat(spool.size()).isEqualTo(5);
+        broker.restart();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> spool.size() == 0);
+        TestSubscriber after = closeLater(TestSubscriber.connect("localhost", broker.port(), persistent));
+        List<Long> delivered = ids(after.awaitMessages(5, TestSubscriber.TIMEOUT));
+        assertThat(delivered.stream().distinct().toList()).containsExactly(3002L, 3003L, 3004L, 3005L, 3006L);
+        assertThat(publisher.problemsLogged()).as("the outage is logged once, not once per retry").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void afterAnOutageDeviceDefenderGetsOnlyTheFreshestReport(@TempDir Path brokerState) throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.tls(pki).configLine("persistence true")
+                .configLine("persistence_location " + brokerState + "/").start());
+        String topic = "$aws/things/" + THING + "/defender/metrics/json";
+        var persistent = TestSubscriber.tlsOptions(pki).setClientId("defender-watcher").setCleanSession(false);
+        TestSubscriber.connect("localhost", broker.port(), persistent).subscribe(topic, 1).close();
+        start(broker, DEFENDER);
+        await().atMost(Duration.ofSeconds(20)).until(() -> publisher.lastProblem() == null && spool.size() == 0);
+
+        broker.stop();
+        for (long id = 4001; id <= 4004; id++) {
+            spoolReport(id, Format.JSON);
+        }
+        broker.restart();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> spool.size() == 0);
+        TestSubscriber after = closeLater(TestSubscriber.connect("localhost", broker.port(), persistent));
+        assertThat(ids(after.awaitMessages(1, TestSubscriber.TIMEOUT))).containsExactly(4004L);
+        Thread.sleep(1500);
+        assertThat(after.messages()).hasSize(1);
+        assertThat(spool.counters().droppedStale()).isEqualTo(3);
+    }
+
+    @Test
+    void aRejectedReportIsCountedAndNotResent() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.tls(pki).start());
+        String topic = "$aws/things/" + THING + "/defender/metrics/json";
+        TestSubscriber service = closeLater(TestSubscriber.connectTls(broker.port(), pki).subscribe(topic));
+        service.onMessage(message -> {
+            try {
+                long id = reportId(message);
+                String answer = id % 2 == 0
+                        ? "{\"thingName\":\"" + THING + "\",\"reportId\":" + id + ",\"status\":\"ACCEPTED\"}"
+                        : "{\"thingName\":\"" + THING + "\",\"reportId\":" + id + ",\"status\":\"REJECTED\",\"statusDetails\":"
+                                + "{\"ErrorCode\":\"InvalidPayload\",\"ErrorMessage\":\"Malformed metric\"}}";
+                service.publish(topic + (id % 2 == 0 ? "/accepted" : "/rejected"), answer);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        start(broker, DEFENDER);
+
+        spoolReport(5001, Format.JSON);
+        await().atMost(Duration.ofSeconds(20)).until(() -> publisher.rejected() == 1);
+        spoolReport(5002, Format.JSON);
+        await().atMost(Duration.ofSeconds(20)).until(() -> publisher.accepted() == 1);
+
+        Thread.sleep(2500);
+        assertThat(ids(service.messages())).containsExactly(5001L, 5002L);
+        Report.Builder health = Report.builder();
+        publisher.contribute(health);
+        assertThat(health.build(1).customMetrics()).containsEntry("defender_rejected", new CustomValue.Number(1))
+                .containsEntry("defender_accepted", new CustomValue.Number(1));
+    }
+
+    @Test
+    void withoutPubackNoReportLeavesTheSpool() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto broker = closeLater(Mosquitto.plain().start());
+        TestSubscriber subscriber = closeLater(TestSubscriber.connectPlain(broker.port()).subscribe("fleet/#"));
+        var serverCertificate = new io.vertx.core.net.PemKeyCertOptions().setCertPath(pki.serverCert().toString()).setKeyPath(pki.serverKey().toString());
+        PubackSwallowingProxy proxy = closeLater(new PubackSwallowingProxy(vertx, serverCertificate, broker.port()));
+        start(endpoint("localhost", proxy.port()), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false);
+
+        spoolReport(6001, Format.JSON);
+
+        subscriber.awaitMessages(2, TestSubscriber.TIMEOUT);
+        assertThat(ids(subscriber.messages())).as("sent again and again: the broker got it, the agent never heard").containsOnly(6001L);
+        assertThat(proxy.swallowed()).isGreaterThanOrEqualTo(2);
+        assertThat(spool.size()).isEqualTo(1);
+        assertThat(publisher.delivered(6001)).isNotDone();
+        assertThat(Files.exists(spoolDir.resolve(String.format("%020d.report", 6001L)))).isTrue();
+    }
+
+    @Test
+    void theClientCertificatesRemainingDaysAreAMetric() throws Exception {
+        var shortLived = TlsMaterial.fromFiles(pki.shortLivedClientCert(), pki.shortLivedClientKey(), pki.caPem());
+        start(endpoint("localhost", 1), shortLived, GENERIC, MqttQoS.AT_LEAST_ONCE, false);
+
+        Report.Builder health = Report.builder();
+        publisher.contribute(health);
+
+        long expected = Duration.between(java.time.Instant.now(), pki.shortLivedClientNotAfter()).toDays();
+        assertThat(((CustomValue.Number) health.build(1).customMetrics().get("tls_client_cert_days_left")).value())
+                .isBetween(expected - 1.0, (double) expected);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.skerry.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLException;
+
+import io.moquette.broker.ISslContextCreator;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+/**
+ * An in-process Moquette 0.17 broker on 127.0.0.1, so MQTT tests can run where Mosquitto is not installed. It records
+ * every PUBLISH it receives, with the publisher's client id, through an interceptor.
+ *
+ * <p>{@link #startTls} requires a client certificate signed by the {@link TestPki} CA (through a Netty SslContext
+ * built from the PEM files, not Moquette's keystore settings, which would use the server keystore as trust store).
+ * Unlike {@link Mosquitto} it does not take the certificate CN as the user name.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    /** Moquette logs every connection at INFO; only its problems belong in test output. */
+    private static final Logger MOQUETTE_LOG = Logger.getLogger("io.moquette");
+
+    static {
+        MOQUETTE_LOG.setLevel(Level.WARNING);
+    }
+
+    private final TestPki pki;
+    private final Path dataDir;
+    private final MessageLog published = new MessageLog();
+    private Server server;
+    private int port;
+
+    private EmbeddedBroker(TestPki pki, Path dataDir) {
+        this.pki = pki;
+        this.dataDir = dataDir;
+    }
+
+    /** Plain TCP, anonymous clients allowed. */
+    public static EmbeddedBroker startPlain() {
+        return start(null);
+    }
+
+    /** TLS 1.2/1.3 with a required client certificate signed by {@code pki}'s CA; server certificate for localhost/127.0.0.1. */
+    public static EmbeddedBroker startTls(TestPki pki) {
+        return start(pki);
+    }
+
+    private static EmbeddedBroker start(TestPki pki) {
+        EmbeddedBroker broker = new EmbeddedBroker(pki, createDataDir());
+        try {
+            broker.launch(0);
+            return broker;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isTls() {
+        return pki != null;
+    }
+
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** Every PUBLISH received so far, from any client, in arrival order. */
+    public List<Received> published() {
+        return published.snapshot();
+    }
+
+    /** Every PUBLISH so far once there are at least {@code count}; fails listing them otherwise. */
+    public List<Received> awaitPublished(int count, Duration timeout) {
+        return published.await(count, timeout);
+    }
+
+    public void clearPublished() {
+        published.clear();
+    }
+
+    /** Stops the broker; its clients see the connection drop. */
+    public void stop() {
+        if (server != null) {
+            server.stopServer();
+            server = null;
+        }
+    }
+
+    /** Stops the broker if it runs, then starts a fresh one (no sessions kept) on the same port. */
+    public void restart() {
+        stop();
+        launch(port);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        TestPki.deleteTree(dataDir);
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedBroker[127.0.0.1:" + port + (isTls() ? ", tls" : "") + (isRunning() ? "" : ", stopped") + "]";
+    }
+
+    private void launch(int requestedPort) {
+        Properties properties = new Properties();
+        properties.setProperty("host", "127.0.0.1");
+        properties.setProperty("port", isTls() ? "disabled" : String.valueOf(requestedPort));
+        if (isTls()) {
+            properties.setProperty("ssl_port", String.valueOf(requestedPort));
+        }
+        properties.setProperty("allow_anonymous", "true");
+        properties.setProperty("persistence_enabled", "false");
+        properties.setProperty("data_path", dataDir.toString());
+        // Moquette would otherwise phone home at start; CI has no network, and tests must not try.
+        properties.setProperty("telemetry_enabled", "false");
+        properties.setProperty("netty.epoll", "false");
+
+        Server candidate = new Server();
+        try {
+            ISslContextCreator tls = isTls() ? this::sslContext : null;
+            candidate.startServer(new MemoryConfig(properties), List.of(new Recorder()), tls, null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Moquette did not start", e);
+        }
+        server = candidate;
+        port = boundPort(candidate);
+    }
+
+    /** Moquette records the port a listener actually bound (port 0 = any) from a Netty callback, so it may lag a moment. */
+    private int boundPort(Server candidate) {
+        long deadline = System.nanoTime() + Ports.READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            int bound = isTls() ? candidate.getSslPort() : candidate.getPort();
+            if (bound > 0) {
+                return bound;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stop();
+        throw new IllegalStateException("Moquette reported no listening port within " + Ports.READY_TIMEOUT);
+    }
+
+    private SslContext sslContext() {
+        try {
+            return SslContextBuilder.forServer(pki.serverCert().toFile(), pki.serverKey().toFile())
+                    .trustManager(pki.caPem().toFile())
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the broker's TLS context from " + pki.serverCert(), e);
+        }
+    }
+
+    private static Path createDataDir() {
+        try {
+            return Files.createTempDirectory("skerry-moquette-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies each PUBLISH out of Netty's buffer, which Moquette hands over retained for the handler to release. */
+    private final class Recorder extends AbstractInterceptHandler {
+
+        @Override
+        public String getID() {
+            return "skerry-test-recorder";
+        }
+
+        @Override
+        public void onPublish(InterceptPublishMessage message) {
+            ByteBuf payload = message.getPayload();
+            try {
+                published.add(new Received(message.getTopicName(), ByteBufUtil.getBytes(payload), message.getQos().value(),
+                        message.isRetainFlag(), message.getClientID()));
+            } finally {
+                payload.release();
+            }
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
+            MOQUETTE_LOG.log(Level.WARNING, "Moquette session loop error", error);
+        }
+    }
+}
