@@ -29,51 +29,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The packaged application, started the way the README starts it. */
 class PackagedAgentIT {
 
-    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path state;
 
-    record Run(int exitCode, String stdout, String stderr) {
-        List<String> stdoutLines() {
-            return stdout.isEmpty() ? List.of() : List.of(stdout.split("\n"));
-        }
-
-        List<String> stderrLines() {
-            return stderr.isEmpty() ? List.of() : List.of(stderr.split("\n"));
-        }
-    }
-
     private Process start(Map<String, String> variables) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
-        builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_"));
-        builder.environment().put("SKERRY_STATE_DIR", state.toString());
-        builder.environment().putAll(variables);
-        return builder.start();
+        return AgentProcess.start(state, variables);
     }
 
-    private Run run(Map<String, String> variables) throws Exception {
-        Process process = start(variables);
-        process.getOutputStream().close();
-        var out = process.getInputStream();
-        var err = process.getErrorStream();
-        var stderr = new java.util.concurrent.CompletableFuture<String>();
-        new Thread(() -> {
-            try {
-                stderr.complete(new String(err.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                stderr.completeExceptionally(e);
-            }
-        }).start();
-        String stdout = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
-        return new Run(process.exitValue(), stdout, stderr.get(10, TimeUnit.SECONDS));
+    private AgentProcess.Run run(Map<String, String> variables) throws Exception {
+        return AgentProcess.run(state, variables);
     }
 
     @Test
     void onceMode_printsOneValidReportAndExitsZero() throws Exception {
-        Run run = run(Map.of("SKERRY_ONCE", "true"));
+        AgentProcess.Run run = run(Map.of("SKERRY_ONCE", "true"));
 
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdoutLines()).hasSize(1);
@@ -90,7 +61,7 @@ class PackagedAgentIT {
 
     @Test
     void shortNamesAndCborSettingStillPrintJsonOnStdout() throws Exception {
-        Run run = run(Map.of("SKERRY_ONCE", "true", "SKERRY_FIELD_NAMES", "short", "SKERRY_FORMAT", "cbor"));
+        AgentProcess.Run run = run(Map.of("SKERRY_ONCE", "true", "SKERRY_FIELD_NAMES", "short", "SKERRY_FORMAT", "cbor"));
 
         assertThat(run.exitCode()).isZero();
         JsonNode report = JSON.readTree(run.stdoutLines().get(0));
@@ -114,7 +85,7 @@ class PackagedAgentIT {
                 "SKERRY_PATH_PROCFS", "/no/such/proc",
                 "SKERRY_COLLECTORS_DISABLED", "no_such_collector");
         for (var variable : bad.entrySet()) {
-            Run run = run(Map.of(variable.getKey(), variable.getValue(), "SKERRY_ONCE", "true"));
+            AgentProcess.Run run = run(Map.of(variable.getKey(), variable.getValue(), "SKERRY_ONCE", "true"));
 
             assertThat(run.exitCode()).as(variable.getKey()).isEqualTo(78);
             assertThat(run.stdout()).isEmpty();

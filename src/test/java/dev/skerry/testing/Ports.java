@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Loopback ports for test servers. */
-final class Ports {
+public final class Ports {
 
     /** Long enough for a loaded 2-core CI machine; the wait ends as soon as the port answers. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
@@ -31,7 +31,7 @@ final class Ports {
      * A port that was free a moment ago on 127.0.0.1. Another process may take it before the server binds it; callers
      * that start child processes retry with a new port when the bind fails.
      */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
             return socket.getLocalPort();
         } catch (IOException e) {

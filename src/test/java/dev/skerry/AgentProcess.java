@@ -1,0 +1,65 @@
+package dev.skerry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged agent started as a user starts it: java -jar target/quarkus-app/quarkus-run.jar. */
+final class AgentProcess {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private AgentProcess() {
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+        List<String> stdoutLines() {
+            return stdout.isEmpty() ? List.of() : List.of(stdout.split("\n"));
+        }
+
+        List<String> stderrLines() {
+            return stderr.isEmpty() ? List.of() : List.of(stderr.split("\n"));
+        }
+    }
+
+    /** Starts the agent with a clean SKERRY_* environment: only the state directory and the given variables. */
+    static Process start(Path stateDir, Map<String, String> variables) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
+        builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
+        builder.environment().putAll(variables);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return process;
+    }
+
+    /** Runs the agent to its end (at most 90 s) and returns what it printed. */
+    static Run run(Path stateDir, Map<String, String> variables) throws Exception {
+        Process process = start(stateDir, variables);
+        CompletableFuture<String> stderr = drain(process.getErrorStream());
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the agent exited").isTrue();
+        return new Run(process.exitValue(), stdout, stderr.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Reads a stream to its end on a thread of its own. */
+    static CompletableFuture<String> drain(java.io.InputStream stream) {
+        CompletableFuture<String> text = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                text.completeExceptionally(e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return text;
+    }
+}

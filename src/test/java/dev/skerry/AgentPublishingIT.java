@@ -1,0 +1,219 @@
+package dev.skerry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.skerry.testing.Mosquitto;
+import dev.skerry.testing.Ports;
+import dev.skerry.testing.Received;
+import dev.skerry.testing.TestPki;
+import dev.skerry.testing.TestSubscriber;
+
+/** The packaged agent publishing to a real Mosquitto over mutual TLS, through restarts and kill -9. */
+class AgentPublishingIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestPki pki = TestPki.get();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @TempDir
+    Path state;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T later(T resource) {
+        resources.add(0, resource);
+        return resource;
+    }
+
+    private Map<String, String> broker(int port, String... more) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "SKERRY_MQTT_HOST", "localhost",
+                "SKERRY_MQTT_PORT", String.valueOf(port),
+                "SKERRY_MQTT_TOPIC", "fleet/{thing}/{format}",
+                "SKERRY_THING_NAME", pki.thingName(),
+                "SKERRY_TLS_CA", pki.caPem().toString(),
+                "SKERRY_TLS_CERT", pki.clientCert().toString(),
+                "SKERRY_TLS_KEY", pki.clientKeyRsa().toString(),
+                "SKERRY_RETRY_BASE", "200ms",
+                "SKERRY_RETRY_MAX", "1s"));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    private long spooledFiles() throws IOException {
+        Path spool = state.resolve("spool");
+        if (!Files.isDirectory(spool)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(spool)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".report")).count();
+        }
+    }
+
+    private static long reportId(Received message) throws IOException {
+        return JSON.readTree(message.payload()).at("/header/report_id").asLong();
+    }
+
+    @Test
+    void onceWithABrokerExitsZeroAfterTheBrokersAcknowledgement() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+
+        AgentProcess.Run run = AgentProcess.run(state, broker(mosquitto.port(), "SKERRY_ONCE", "true"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).as("reports go to the broker, not to stdout").isEmpty();
+        Received message = subscriber.awaitMessages(1, TestSubscriber.TIMEOUT).get(0);
+        assertThat(message.topic()).isEqualTo("fleet/" + pki.thingName() + "/json");
+        JsonNode report = JSON.readTree(message.payload());
+        assertThat(report.at("/header/version").asText()).isEqualTo("1.0");
+        assertThat(report.at("/metrics/listening_tcp_ports/total").isInt()).isTrue();
+        assertThat(report.at("/custom_metrics/spool_pending/0/number").isNumber()).isTrue();
+        assertThat(spooledFiles()).isZero();
+    }
+
+    @Test
+    void onceWithoutABrokerExitsNonZeroAndKeepsTheReport() throws Exception {
+        AgentProcess.Run run = AgentProcess.run(state, broker(Ports.free(), "SKERRY_ONCE", "true", "SKERRY_ONCE_TIMEOUT", "3s"));
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).contains("stays in the spool").doesNotContain("\tat ");
+        assertThat(spooledFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void killedWithSigkillWhileReportsAreSpooled_nothingIsLostOrCorrupt() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
+        mosquitto.stop();
+
+        Process agent = AgentProcess.start(state, broker(mosquitto.port(), "SKERRY_INTERVAL", "1s"));
+        AgentProcess.drain(agent.getInputStream());
+        AgentProcess.drain(agent.getErrorStream());
+        await().atMost(Duration.ofSeconds(60)).until(() -> spooledFiles() >= 4);
+        agent.destroyForcibly(); // SIGKILL
+        assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long spooled = spooledFiles();
+
+        mosquitto.restart();
+        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        AgentProcess.Run rerun = AgentProcess.run(state, broker(mosquitto.port(), "SKERRY_ONCE", "true"));
+
+        assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
+        List<Received> messages = subscriber.awaitMessages((int) spooled + 1, TestSubscriber.TIMEOUT);
+        List<Long> ids = new ArrayList<>();
+        for (Received message : messages) {
+            ids.add(reportId(message));
+        }
+        assertThat(ids).hasSize((int) spooled + 1).isSorted().doesNotHaveDuplicates();
+        JsonNode last = JSON.readTree(messages.get(messages.size() - 1).payload());
+        assertThat(last.at("/custom_metrics/spool_set_aside/0/number").asInt()).as("no corrupt spool file").isZero();
+        assertThat(spooledFiles()).isZero();
+    }
+
+    @Test
+    void sigtermDuringAnOutageExitsZeroAndKeepsTheSpool() throws Exception {
+        Process agent = AgentProcess.start(state, broker(Ports.free(), "SKERRY_INTERVAL", "1s"));
+        AgentProcess.drain(agent.getInputStream());
+        var stderr = AgentProcess.drain(agent.getErrorStream());
+        await().atMost(Duration.ofSeconds(60)).until(() -> spooledFiles() >= 2);
+
+        long stopping = System.nanoTime();
+        agent.destroy(); // SIGTERM
+        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(agent.exitValue()).as(stderr.getNow("")).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(15));
+        assertThat(spooledFiles()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void inMemoryFirstModeAReportAcknowledgedQuicklyNeverTouchesTheDisk() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Process agent = AgentProcess.start(state, broker(mosquitto.port(), "SKERRY_INTERVAL", "1s", "SKERRY_SPOOL_MODE", "memory-first"));
+        AgentProcess.drain(agent.getInputStream());
+        AgentProcess.drain(agent.getErrorStream());
+
+        AtomicBoolean sawAFile = new AtomicBoolean();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (subscriber.messages().size() < 4 && System.nanoTime() < until) {
+            if (spooledFiles() > 0) {
+                sawAFile.set(true);
+            }
+            Thread.sleep(20);
+        }
+        agent.destroy();
+        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(subscriber.messages()).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(sawAFile).as("a spool file appeared").isFalse();
+    }
+
+    @Test
+    void deviceDefenderModeRaisesTheIntervalToItsLimit() throws Exception {
+        Map<String, String> env = broker(Ports.free(), "SKERRY_INTERVAL", "10s");
+        env.remove("SKERRY_MQTT_TOPIC");
+        Process agent = AgentProcess.start(state, env);
+        AgentProcess.drain(agent.getInputStream());
+        var stderr = new StringBuilder();
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getErrorStream()));
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String line;
+        while (System.nanoTime() < until && (line = reader.readLine()) != null) {
+            stderr.append(line).append('\n');
+            if (line.contains("skerry started")) {
+                break;
+            }
+        }
+        agent.destroy();
+        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(stderr.toString()).contains("below Device Defender's limit of one report per 300s: using 300s")
+                .contains("a report every 300s to $aws/things/" + pki.thingName() + "/defender/metrics/json (Device Defender mode)");
+    }
+
+    @Test
+    void aPrivateKeyOthersCanReadIsRefusedAtStart() throws Exception {
+        Path key = Files.copy(pki.clientKeyRsa(), state.resolve("shared.key"));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Map<String, String> env = broker(Ports.free(), "SKERRY_ONCE", "true");
+        env.put("SKERRY_TLS_KEY", key.toString());
+
+        AgentProcess.Run run = AgentProcess.run(state, env);
+
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.stderrLines()).singleElement().asString()
+                .startsWith("skerry: SKERRY_TLS_KEY=").contains("accessible to group or others").contains("chmod 600");
+    }
+}
