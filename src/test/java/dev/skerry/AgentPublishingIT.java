@@ -102,6 +102,41 @@ class AgentPublishingIT {
     }
 
     @Test
+    void certificatesGivenAsPemTextInVariablesWorkAndAreNeverWrittenToDisk() throws Exception {
+        Mosquitto.assumeAvailable();
+        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Map<String, String> env = broker(mosquitto.port(), "SKERRY_ONCE", "true");
+        env.remove("SKERRY_TLS_CA");
+        env.remove("SKERRY_TLS_CERT");
+        env.remove("SKERRY_TLS_KEY");
+        env.put("SKERRY_TLS_CA_PEM", Files.readString(pki.caPem()));
+        env.put("SKERRY_TLS_CERT_PEM", Files.readString(pki.clientCert()));
+        env.put("SKERRY_TLS_KEY_PEM", Files.readString(pki.clientKeyPkcs8()));
+
+        AgentProcess.Run run = AgentProcess.run(state, env);
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(subscriber.awaitMessages(1, TestSubscriber.TIMEOUT)).hasSize(1);
+        try (Stream<Path> files = Files.walk(state)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain("PRIVATE KEY");
+            }
+        }
+    }
+
+    @Test
+    void aSpoolDirectoryThatCannotBeCreatedIsAConfigurationError() throws Exception {
+        Path file = Files.writeString(state.resolve("not-a-directory"), "x");
+
+        AgentProcess.Run run = AgentProcess.run(state, broker(Ports.free(), "SKERRY_ONCE", "true",
+                "SKERRY_SPOOL_DIR", file.resolve("spool").toString()));
+
+        assertThat(run.exitCode()).isEqualTo(78);
+        assertThat(run.stderrLines()).singleElement().asString().startsWith("skerry: SKERRY_SPOOL_DIR: ").contains(file.toString());
+    }
+
+    @Test
     void onceWithoutABrokerExitsNonZeroAndKeepsTheReport() throws Exception {
         AgentProcess.Run run = AgentProcess.run(state, broker(Ports.free(), "SKERRY_ONCE", "true", "SKERRY_ONCE_TIMEOUT", "3s"));
 
