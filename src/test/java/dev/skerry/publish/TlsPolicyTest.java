@@ -31,7 +31,7 @@ import io.vertx.core.net.PemKeyCertOptions;
  * Every way a TLS connection must fail does fail, and the report stays in the spool; the
  * working configuration next to each proves the failure comes from the fault under test.
  */
-class TlsPolicyTest extends PublisherTest {
+class TlsPolicyTest extends PublishingTestBase {
 
     enum Fault {
         UNKNOWN_CA("not signed by a CA in SKERRY_TLS_CA"),

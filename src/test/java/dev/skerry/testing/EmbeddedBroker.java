@@ -64,7 +64,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private static EmbeddedBroker start(TestPki pki) {
         EmbeddedBroker broker = new EmbeddedBroker(pki, createDataDir());
         try {
-            broker.launch(0);
+            broker.launch(Ports.free());
             return broker;
         } catch (RuntimeException e) {
             broker.close();
@@ -145,26 +145,11 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw new UncheckedIOException("Moquette did not start", e);
         }
         server = candidate;
-        port = boundPort(candidate);
-    }
-
-    /** Moquette records the port a listener actually bound (port 0 = any) from a Netty callback, so it may lag a moment. */
-    private int boundPort(Server candidate) {
-        long deadline = System.nanoTime() + Ports.READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            int bound = isTls() ? candidate.getSslPort() : candidate.getPort();
-            if (bound > 0) {
-                return bound;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        port = requestedPort;
+        if (!Ports.awaitListening(port, () -> true)) {
+            stop();
+            throw new IllegalStateException("Moquette did not listen on 127.0.0.1:" + port + " within " + Ports.READY_TIMEOUT);
         }
-        stop();
-        throw new IllegalStateException("Moquette reported no listening port within " + Ports.READY_TIMEOUT);
     }
 
     private SslContext sslContext() {
