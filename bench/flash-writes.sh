@@ -39,7 +39,7 @@ sleep 1
 run_mode() {
   local mode=$1 state="$work/state-$1"
   mkdir -p "$state"
-  SKERRY_STATE_DIR="$state" SKERRY_INTERVAL=1s SKERRY_SPOOL_MODE="$mode" SKERRY_MQTT_HOST=localhost SKERRY_MQTT_PORT="$port" \
+  SKERRY_ALLOW_ROOT=true SKERRY_STATE_DIR="$state" SKERRY_INTERVAL=1s SKERRY_SPOOL_MODE="$mode" SKERRY_MQTT_HOST=localhost SKERRY_MQTT_PORT="$port" \
   SKERRY_MQTT_TOPIC='bench/{thing}/{format}' SKERRY_THING_NAME=bench-thing SKERRY_TLS_CA="$work/ca.pem" \
   SKERRY_TLS_CERT="$work/client.pem" SKERRY_TLS_KEY="$work/client.key" \
     java -jar "$jar" >/dev/null 2>"$work/agent-$mode.log" &

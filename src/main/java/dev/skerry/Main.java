@@ -1,8 +1,10 @@
 package dev.skerry;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 import dev.skerry.config.EnvironmentCheck;
+import dev.skerry.guard.WeakTransportSettings;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -22,12 +24,20 @@ public final class Main {
             System.err.println("skerry: " + problem.get());
             System.exit(EnvironmentCheck.EX_CONFIG);
         }
+        String weakening = WeakTransportSettings.findEarly(System.getenv(), System.getProperties(), Path.of(""));
+        if (weakening != null) {
+            System.err.println("skerry: " + weakening);
+            System.exit(EnvironmentCheck.EX_CONFIG);
+        }
         for (String unknown : EnvironmentCheck.unknownVariables(System.getenv())) {
             System.err.println("skerry: warning: " + unknown + " is not a variable skerry knows; it is ignored");
         }
         // Vert.x's own DNS resolver keeps a bound, unconnected UDP socket open: an inbound channel.
         // The JDK's resolver opens one per look-up and closes it.
         System.setProperty("vertx.disableDnsResolver", "true");
+        // Nothing is served from the class path: no cache directory in /tmp, so a read-only root needs no writable /tmp.
+        System.setProperty("vertx.disableFileCPResolving", "true");
+        Thread.setDefaultUncaughtExceptionHandler(new UncaughtExceptions());
         Quarkus.run(Skerry.class, args);
     }
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import sun.misc.Signal;
@@ -25,6 +26,7 @@ import dev.skerry.config.SkerryConfig;
 import dev.skerry.config.StateDirectory;
 import dev.skerry.config.ThingName;
 import dev.skerry.config.Users;
+import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
 import dev.skerry.pipeline.Reporter;
@@ -81,6 +83,10 @@ public class Skerry implements QuarkusApplication {
     }
 
     private int runAgent() throws ConfigurationError {
+        String weakening = WeakTransportSettings.find(ConfigProvider.getConfig(), System.getProperties());
+        if (weakening != null) {
+            throw new ConfigurationError(weakening);
+        }
         Map<String, String> env = System.getenv();
         var stateDir = StateDirectory.resolve(env);
         var thing = ThingName.resolve(config.thingName(), env, config.pathProcfs());

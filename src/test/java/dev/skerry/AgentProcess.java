@@ -30,7 +30,15 @@ final class AgentProcess {
 
     /** Starts the agent with a clean SKERRY_* environment: only the state directory and the given variables. */
     static Process start(Path stateDir, Map<String, String> variables) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString());
+        return start(stateDir, variables, Path.of(""), List.of());
+    }
+
+    /** Started in the given working directory, with extra JVM options before -jar. */
+    static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toAbsolutePath().toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
         builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
         builder.environment().putAll(variables);
@@ -41,7 +49,10 @@ final class AgentProcess {
 
     /** Runs the agent to its end (at most 90 s) and returns what it printed. */
     static Run run(Path stateDir, Map<String, String> variables) throws Exception {
-        Process process = start(stateDir, variables);
+        return run(start(stateDir, variables));
+    }
+
+    static Run run(Process process) throws Exception {
         CompletableFuture<String> stderr = drain(process.getErrorStream());
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the agent exited").isTrue();

@@ -61,7 +61,8 @@ class AgentPublishingIT {
                 "SKERRY_TLS_CERT", pki.clientCert().toString(),
                 "SKERRY_TLS_KEY", pki.clientKeyRsa().toString(),
                 "SKERRY_RETRY_BASE", "200ms",
-                "SKERRY_RETRY_MAX", "1s"));
+                "SKERRY_RETRY_MAX", "1s",
+                "SKERRY_ALLOW_ROOT", "true"));
         for (int i = 0; i < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }

@@ -39,6 +39,7 @@ public final class EnvironmentCheck {
         VARIABLES.put("SKERRY_PATH_ROOTFS", Checks::directory);
         VARIABLES.put("SKERRY_ONCE", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_LIST_LIMIT", Checks.integer(1, MAX_LIST_LIMIT));
+        VARIABLES.put("SKERRY_ALLOW_ROOT", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_SHUTDOWN_GRACE", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
         VARIABLES.put("SKERRY_ONCE_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
         VARIABLES.put("SKERRY_MQTT_HOST", Checks::host);
@@ -106,6 +107,11 @@ public final class EnvironmentCheck {
                             + TLS_PARTS.get(part));
                 }
             }
+        }
+        if (env.containsKey("SKERRY_MQTT_HOST") && Users.isRoot() && !"true".equalsIgnoreCase(env.getOrDefault("SKERRY_ALLOW_ROOT", "").strip())) {
+            return Optional.of("SKERRY_MQTT_HOST is set and skerry runs as root (uid 0): refusing to publish with privileges it does not need. "
+                    + "Run it as a user of its own (useradd --system --user-group --no-create-home skerry; the user needs to read "
+                    + "its TLS files and write its state directory), or set SKERRY_ALLOW_ROOT=true");
         }
         if (env.containsKey("SKERRY_MQTT_PASSWORD") && !env.containsKey("SKERRY_MQTT_USERNAME")) {
             return Optional.of("SKERRY_MQTT_PASSWORD is set without SKERRY_MQTT_USERNAME");

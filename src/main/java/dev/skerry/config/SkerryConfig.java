@@ -51,6 +51,10 @@ public interface SkerryConfig {
     @WithDefault("50")
     int listLimit();
 
+    /** Publishing as root is refused unless this is true. */
+    @WithDefault("false")
+    boolean allowRoot();
+
     /** How long SIGTERM waits for acknowledgements still in flight. */
     @WithDefault("5s")
     Duration shutdownGrace();
