@@ -10,6 +10,15 @@ public record FileBytes(Path path, byte[] buffer, int length) {
         return new Lines(this);
     }
 
+    /** The lines, positioned on the first; a file without any line is malformed. */
+    public Lines firstLine() {
+        Lines lines = lines();
+        if (!lines.next()) {
+            throw new MalformedFileException(path, 1, "empty");
+        }
+        return lines;
+    }
+
     public String text() {
         return new String(buffer, 0, length, StandardCharsets.US_ASCII);
     }

@@ -21,10 +21,7 @@ public class LoadAverageCollector implements Collector {
         if (file == null) {
             return;
         }
-        Lines lines = file.lines();
-        if (!lines.next()) {
-            throw new MalformedFileException(file.path(), 1, "empty");
-        }
+        Lines lines = file.firstLine();
         double oneMinute = lines.decimal();
         double fiveMinutes = lines.decimal();
         double fifteenMinutes = lines.decimal();

@@ -21,10 +21,7 @@ public class UptimeCollector implements Collector {
         if (file == null) {
             return;
         }
-        Lines lines = file.lines();
-        if (!lines.next()) {
-            throw new MalformedFileException(file.path(), 1, "empty");
-        }
+        Lines lines = file.firstLine();
         long seconds = lines.unsignedDecimal();
         lines.expect('.');
         if (seconds < 0) {
