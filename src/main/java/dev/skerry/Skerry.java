@@ -26,6 +26,7 @@ import dev.skerry.config.SkerryConfig;
 import dev.skerry.config.StateDirectory;
 import dev.skerry.config.ThingName;
 import dev.skerry.config.Users;
+import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
@@ -206,6 +207,7 @@ public class Skerry implements QuarkusApplication {
     private static int runUntilStopped(Pipeline pipeline, Duration interval) {
         exitCleanlyOnSignals();
         pipeline.start(interval);
+        InboundChannels.warnAfter(Duration.ofSeconds(5)); // once, when the broker connection is up: skerry only connects out
         Quarkus.waitForExit();
         return 0;
     }
