@@ -3,6 +3,7 @@ package dev.skerry.pipeline;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -19,6 +20,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Pipeline.class);
+    private static final Duration CYCLE_FINISH = Duration.ofSeconds(5);
 
     private final Reporter reporter;
     private final ReportSink sink;
@@ -63,6 +65,15 @@ public final class Pipeline implements AutoCloseable {
         if (subscription != null) {
             subscription.cancel();
         }
-        worker.shutdownNow();
+        // let a cycle that is running finish its report (and its spool write) rather than cut it short
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(CYCLE_FINISH.toMillis(), TimeUnit.MILLISECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
