@@ -63,11 +63,13 @@ final class AgentProcess {
     static CompletableFuture<String> drain(java.io.InputStream stream) {
         CompletableFuture<String> text = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
+            java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
             try {
-                text.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+                stream.transferTo(read);
             } catch (IOException e) {
-                text.completeExceptionally(e);
+                // the process ended and its pipe was closed under us: what was read is what there is
             }
+            text.complete(read.toString(StandardCharsets.UTF_8));
         });
         reader.setDaemon(true);
         reader.start();
