@@ -24,6 +24,10 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 /** Checks of single raw values: each returns why the value is wrong, or null when it is fine. */
 final class Checks {
 
+    /** A PEM private key block: PKCS#8, or the traditional RSA or EC form. */
+    private static final java.util.regex.Pattern PEM_KEY =
+            java.util.regex.Pattern.compile("(?s)-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.*-----END ((RSA|EC) )?PRIVATE KEY-----");
+
     private Checks() {
     }
 
@@ -171,9 +175,7 @@ final class Checks {
     }
 
     static String keyPem(String pem) {
-        return pem.matches("(?s).*-----BEGIN (RSA |EC )?PRIVATE KEY-----.*-----END (RSA |EC )?PRIVATE KEY-----.*")
-                ? null
-                : "holds no PEM private key (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)";
+        return PEM_KEY.matcher(pem).find() ? null : "holds no PEM private key (PKCS#8, RSA or EC, as -----BEGIN ... KEY----- text)";
     }
 
     static String host(String value) {
