@@ -59,6 +59,29 @@ final class AgentProcess {
         return new Run(process.exitValue(), stdout, stderr.get(10, TimeUnit.SECONDS));
     }
 
+    /**
+     * The variables that make the agent publish to a test broker on localhost over mutual TLS
+     * (a host name to resolve), with quick retries, as root if the tests run as root; then the
+     * given name-value pairs.
+     */
+    static Map<String, String> publishingTo(dev.skerry.testing.TestPki pki, int port, String... more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "SKERRY_MQTT_HOST", "localhost",
+                "SKERRY_MQTT_PORT", String.valueOf(port),
+                "SKERRY_MQTT_TOPIC", "fleet/{thing}/{format}",
+                "SKERRY_THING_NAME", pki.thingName(),
+                "SKERRY_TLS_CA", pki.caPem().toString(),
+                "SKERRY_TLS_CERT", pki.clientCert().toString(),
+                "SKERRY_TLS_KEY", pki.clientKeyRsa().toString(),
+                "SKERRY_RETRY_BASE", "200ms",
+                "SKERRY_RETRY_MAX", "1s",
+                "SKERRY_ALLOW_ROOT", "true"));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
     /** Reads a stream to its end on a thread of its own. */
     static CompletableFuture<String> drain(java.io.InputStream stream) {
         CompletableFuture<String> text = new CompletableFuture<>();

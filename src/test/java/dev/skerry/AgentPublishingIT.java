@@ -52,21 +52,7 @@ class AgentPublishingIT {
     }
 
     private Map<String, String> broker(int port, String... more) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "SKERRY_MQTT_HOST", "localhost",
-                "SKERRY_MQTT_PORT", String.valueOf(port),
-                "SKERRY_MQTT_TOPIC", "fleet/{thing}/{format}",
-                "SKERRY_THING_NAME", pki.thingName(),
-                "SKERRY_TLS_CA", pki.caPem().toString(),
-                "SKERRY_TLS_CERT", pki.clientCert().toString(),
-                "SKERRY_TLS_KEY", pki.clientKeyRsa().toString(),
-                "SKERRY_RETRY_BASE", "200ms",
-                "SKERRY_RETRY_MAX", "1s",
-                "SKERRY_ALLOW_ROOT", "true"));
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
-        return env;
+        return AgentProcess.publishingTo(pki, port, more);
     }
 
     private long spooledFiles() throws IOException {

@@ -52,16 +52,7 @@ class NoInboundChannelIT {
 
     private Map<String, String> broker(int port) {
         // SKERRY_MQTT_HOST=localhost: a name to resolve, so a resolver socket left open would show
-        return new HashMap<>(Map.of(
-                "SKERRY_MQTT_HOST", "localhost",
-                "SKERRY_MQTT_PORT", String.valueOf(port),
-                "SKERRY_MQTT_TOPIC", "fleet/{thing}/{format}",
-                "SKERRY_THING_NAME", pki.thingName(),
-                "SKERRY_TLS_CA", pki.caPem().toString(),
-                "SKERRY_TLS_CERT", pki.clientCert().toString(),
-                "SKERRY_TLS_KEY", pki.clientKeyRsa().toString(),
-                "SKERRY_INTERVAL", "1s",
-                "SKERRY_ALLOW_ROOT", "true"));
+        return AgentProcess.publishingTo(pki, port, "SKERRY_INTERVAL", "1s");
     }
 
     @Test

@@ -157,9 +157,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
                         responses.sent(report.reportId());
                     }
                     complete(report.reportId(), true);
-                    if (lastProblem != null) {
-                        lastProblem = null;
-                    }
+                    lastProblem = null;
                 })
                 .onItem().delayIt().by(Duration.ofMillis(Math.max(1, 1000 / settings.replayRate())))
                 .replaceWith(true);
