@@ -21,6 +21,7 @@ import sun.misc.Signal;
 import dev.skerry.collect.Collection;
 import dev.skerry.collect.Collector;
 import dev.skerry.collect.HostPaths;
+import dev.skerry.config.Checks;
 import dev.skerry.config.EnvironmentCheck;
 import dev.skerry.config.SkerryConfig;
 import dev.skerry.config.StateDirectory;
@@ -104,7 +105,7 @@ public class Skerry implements QuarkusApplication {
                     return pipeline.cycle() ? 0 : 1;
                 }
                 LOG.infof("skerry started for thing '%s': a report every %s on stdout, state in %s, collectors: %s",
-                        thing, describe(config.interval()), stateDir, names(enabled));
+                        thing, Checks.describe(config.interval()), stateDir, names(enabled));
                 return runUntilStopped(pipeline, config.interval());
             }
         }
@@ -112,7 +113,7 @@ public class Skerry implements QuarkusApplication {
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
         Duration interval = config.interval();
         if (topics.deviceDefender() && interval.compareTo(DEFENDER_MIN_INTERVAL) < 0) {
-            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", describe(interval));
+            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(interval));
             interval = DEFENDER_MIN_INTERVAL;
         }
         Spool spool = openSpool(stateDir);
@@ -125,7 +126,7 @@ public class Skerry implements QuarkusApplication {
                 return publishOnce(pipeline, sink, publisher);
             }
             LOG.infof("skerry started for thing '%s': a report every %s to %s (%s mode), spool %s, collectors: %s",
-                    thing, describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
+                    thing, Checks.describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
                     spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
             return runUntilStopped(pipeline, interval);
         } finally {
@@ -197,7 +198,7 @@ public class Skerry implements QuarkusApplication {
             LOG.warn("The report was dropped from the spool before it could be delivered");
         } catch (java.util.concurrent.TimeoutException e) {
             LOG.warnf("No acknowledgement within SKERRY_ONCE_TIMEOUT (%s): the report stays in the spool for the next run",
-                    describe(config.onceTimeout()));
+                    Checks.describe(config.onceTimeout()));
         } catch (Exception e) {
             LOG.warnf("Publishing the report failed: %s; it stays in the spool", e);
         }
@@ -224,9 +225,5 @@ public class Skerry implements QuarkusApplication {
 
     private static String names(List<Collector> collectors) {
         return String.join(", ", collectors.stream().map(Collector::name).toList());
-    }
-
-    private static String describe(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 }

@@ -22,7 +22,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.configuration.MemorySizeConverter;
 
 /** Checks of single raw values: each returns why the value is wrong, or null when it is fine. */
-final class Checks {
+public final class Checks {
 
     /** A PEM private key block: PKCS#8, or the traditional RSA or EC form. */
     private static final java.util.regex.Pattern PEM_KEY =
@@ -52,7 +52,8 @@ final class Checks {
         }
     }
 
-    static String describe(Duration duration) {
+    /** A duration as people write it in SKERRY_* variables: 30s, or 500ms. */
+    public static String describe(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
