@@ -44,7 +44,7 @@ public final class Checks {
         };
     }
 
-    static Duration parseDuration(String value) {
+    public static Duration parseDuration(String value) {
         try {
             return DurationConverter.parseDuration(value);
         } catch (RuntimeException e) {

@@ -41,6 +41,7 @@ public final class EnvironmentCheck {
         VARIABLES.put("SKERRY_LIST_LIMIT", Checks.integer(1, MAX_LIST_LIMIT));
         VARIABLES.put("SKERRY_ALLOW_ROOT", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_SHUTDOWN_GRACE", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
+        VARIABLES.put("SKERRY_HEALTH_MAX_AGE", Checks.duration(Duration.ofSeconds(1), Duration.ofDays(7)));
         VARIABLES.put("SKERRY_ONCE_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
         VARIABLES.put("SKERRY_MQTT_HOST", Checks::host);
         VARIABLES.put("SKERRY_MQTT_PORT", Checks.integer(1, 65_535));
