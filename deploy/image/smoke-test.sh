@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Smoke test of an image archive made by build-oci.sh: unpacks it (skopeo copy to an OCI layout, umoci unpack)
+# and runs it as a runtime would, from what the image itself declares.
+#
+#   deploy/image/smoke-test.sh target/skerry-jvm-amd64.oci.tar
+#
+# Host architecture (or a foreign one with qemu registered in binfmt_misc): the image's entrypoint runs chrooted
+# into its root file system, mounted read-only, as the image's user, with its environment, a tmpfs /tmp and a
+# fresh state directory as the volume; SKERRY_ONCE=true must print one JSON report (header.report_id), then the
+# image's HEALTHCHECK command must exit 0.
+# Foreign architecture without binfmt_misc: the image's java runs under qemu-user-static (-L <root>) as the
+# image's user with SKERRY_ONCE=true and must print a report likewise.
+# Needs root, skopeo, umoci, jq, util-linux (unshare, setpriv); qemu-user-static for foreign architectures.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+archive=${1:?usage: smoke-test.sh <image .oci.tar>}
+die() { echo "smoke-test: $archive: $*" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/skerry-smoke.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+skopeo copy -q "oci-archive:$archive" "oci:$work/layout:latest"
+umoci unpack --image "$work/layout:latest" "$work/bundle" >/dev/null
+root=$work/bundle/rootfs
+config=$(skopeo inspect --config --raw "oci-archive:$archive")
+user=$(jq -r .config.User <<<"$config")
+arch=$(jq -r .architecture <<<"$config")
+mapfile -t entrypoint < <(jq -r '.config.Entrypoint[]' <<<"$config")
+mapfile -t environment < <(jq -r '.config.Env[]' <<<"$config")
+mapfile -t healthcheck < <(jq -r '.config.Healthcheck.Test[1:][]' <<<"$config")
+[ "$(jq -r '.config.Healthcheck.Test[0]' <<<"$config")" = CMD ] || die "the HEALTHCHECK is not in exec form"
+[ "$(jq -r '.config.Volumes | keys | join(" ")' <<<"$config")" = /var/lib/skerry ] || die "the only volume must be /var/lib/skerry"
+case $user in 0 | 0:* | root | root:*) die "the image runs as root" ;; esac
+uid=${user%%:*} gid=${user#*:}
+
+state=$work/state
+mkdir -m 0700 "$state"
+chown "$uid:$gid" "$state"
+
+# Checks that the first line of $1 is a report; prints its report_id.
+report_id() {
+    head -1 "$1" | jq -e '.header.report_id | select(type == "number" and . > 0)' 2>/dev/null ||
+        die "no JSON report with header.report_id on stdout: $(head -c 300 "$1")"
+}
+
+host=$(dpkg --print-architecture)
+qemu_arch=$(case $arch in arm64) echo aarch64 ;; arm) echo arm ;; *) echo "$arch" ;; esac)
+if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; then
+    chroot=$(command -v chroot) mount=$(command -v mount)
+    # Runs a command of the image chrooted into its root as the image's user, with the image's environment plus the
+    # NAME=value pairs given first, in a mount namespace of its own: the root read-only, the host's /proc, /sys and
+    # /dev, a tmpfs /tmp, the state directory as the volume.
+    in_image() {
+        local variables=()
+        while [[ $1 == *=* ]]; do variables+=("$1"); shift; done
+        env -i "${environment[@]}" "${variables[@]}" "$(command -v unshare)" --mount --fork -- /bin/sh -euc '
+            mount=$1 chroot=$2 root=$3 state=$4 user=$5; shift 5
+            $mount --bind "$root" "$root"
+            $mount -o remount,bind,ro "$root"
+            $mount --rbind /proc "$root/proc"; $mount --rbind /sys "$root/sys"; $mount --rbind /dev "$root/dev"
+            $mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
+            $mount --bind "$state" "$root/var/lib/skerry"
+            exec $chroot --userspec="$user" "$root" "$@"' sh "$mount" "$chroot" "$root" "$state" "$uid:$gid" "$@"
+    }
+    started=$(date +%s%N)
+    in_image SKERRY_ONCE=true SKERRY_THING_NAME=smoke-test "${entrypoint[@]}" >"$work/stdout" 2>"$work/stderr" ||
+        die "the entrypoint failed: $(tail -5 "$work/stderr")"
+    elapsed=$((($(date +%s%N) - started) / 1000000))
+    id=$(report_id "$work/stdout")
+    echo "smoke-test: $archive ($arch): ${entrypoint[*]} as $user on a read-only root printed report $id in ${elapsed} ms"
+    in_image "${healthcheck[@]}" >"$work/health" 2>&1 || die "the HEALTHCHECK (${healthcheck[*]}) failed after a report: $(cat "$work/health")"
+    echo "smoke-test: $archive ($arch): HEALTHCHECK ${healthcheck[*]}: $(cat "$work/health")"
+    rm -f "$state/heartbeat"
+    ! in_image "${healthcheck[@]}" >"$work/health" 2>&1 || die "the HEALTHCHECK passed without a heartbeat: $(cat "$work/health")"
+else
+    command -v "qemu-$qemu_arch-static" >/dev/null || die "qemu-$qemu_arch-static is missing (apt-get install qemu-user-static)"
+    java=$(readlink "$root/opt/java/openjdk")
+    started=$(date +%s%N)
+    env -i "${environment[@]}" SKERRY_ONCE=true SKERRY_THING_NAME=smoke-test SKERRY_STATE_DIR="$state" \
+        setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+        "qemu-$qemu_arch-static" -L "$root" "$root$java/bin/java" -XX:-UsePerfData -XX:+UseSerialGC -Xmx64m \
+        -jar "$root/usr/local/lib/skerry/quarkus-app/quarkus-run.jar" >"$work/stdout" 2>"$work/stderr" ||
+        die "java under qemu-$qemu_arch-static failed: $(tail -5 "$work/stderr")"
+    elapsed=$((($(date +%s%N) - started) / 1000000))
+    id=$(report_id "$work/stdout")
+    echo "smoke-test: $archive ($arch): the image's java ($java) under qemu-$qemu_arch-static as $user printed report $id in ${elapsed} ms"
+fi
