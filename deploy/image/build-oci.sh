@@ -11,16 +11,16 @@
 #
 # Recipe, two layers:
 #   1. base: glibc, zlib, libgcc, libstdc++ and busybox-static (for /bin/sh and the few tools the launcher
-#      uses) from `apt-get download <package>:<arch>`, unpacked with `dpkg-deb -x`; a Java 17 runtime:
-#      amd64: jlink of the build host's JDK with only the modules skerry loads (JLINK_MODULES below);
-#      arm64, armhf: Debian's openjdk-17-jre-headless of that architecture (jlink cannot link a foreign
-#      runtime from an installed JRE), linked at /opt/java/openjdk.
+#      uses) of the target architecture, from `apt-get download <package>:<arch>`, unpacked with `dpkg-deb -x`;
+#      a Java 17 runtime in /opt/java/openjdk: jlink (the build host's, Java 17) of the jmods in Debian's
+#      openjdk-17-jdk-headless:<arch>, with only the modules skerry loads (JLINK_MODULES; found with jdeps on
+#      target/quarkus-app, plus jdk.zipfs, which Quarkus opens the jars with, and jdk.crypto.ec for TLS).
 #   2. app: target/quarkus-app in /usr/local/lib/skerry/quarkus-app and deploy/bin/skerry.
 # Layers are tar files sorted by name, every time stamp SOURCE_DATE_EPOCH (default: the last commit), gzip -n:
 # the same inputs (package versions and JDK, both recorded in target/image/<arch>/packages.txt and the image's
 # labels) give the same image digest. Downloaded .debs are kept in $SKERRY_IMAGE_CACHE (default
-# target/image-cache). Needs root (file owners in the layers), apt-get, dpkg-deb, GNU tar, sha256sum; jlink for
-# amd64. Foreign architectures are added to dpkg (dpkg --add-architecture, apt-get update) when missing.
+# target/image-cache). Needs root (file owners in the layers), apt-get, dpkg-deb, GNU tar, sha256sum, and jlink of
+# a Java 17 JDK. Foreign architectures are added to dpkg (dpkg --add-architecture, apt-get update) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -60,7 +60,7 @@ debs() {
     if [ ${#missing[@]} -gt 0 ]; then
         if ! dpkg --print-architecture | grep -qx "$arch" && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
             dpkg --add-architecture "$arch"
-            apt-get update -q >&2
+            apt-get update -q >&2 || echo "build-oci: apt-get update reported errors; going on with the indexes it has" >&2
         fi
         (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "${missing[@]}" >&2)
     fi
@@ -104,27 +104,23 @@ build() {
     local base=$work/base packages=$work/packages.txt
 
     # --- layer 1: the base ---
-    local list=$BASE_PACKAGES
-    [ "$arch" = amd64 ] || list="$list openjdk-17-jre-headless"
     local deb
     # shellcheck disable=SC2086 # a list of package names
-    for deb in $(debs "$arch" $list); do
+    for deb in $(debs "$arch" $BASE_PACKAGES); do
         dpkg-deb -x "$deb" "$base"
         dpkg-deb -W --showformat='${Package} ${Version} ${Architecture}\n' "$deb" >>"$packages"
     done
     rm -rf "$base"/usr/share/{doc,man,info,lintian,locale,bug,gdb,gcc} "$base"/usr/lib/*/gconv "$base"/usr/bin "$base"/usr/sbin \
         "$base"/sbin "$base"/usr/libexec "$base"/etc/ld.so.conf.d
+    # The Java runtime: only the modules skerry loads, linked from the jmods of Debian's JDK for this architecture.
+    deb=$(debs "$arch" openjdk-17-jdk-headless)
+    dpkg-deb -x "$deb" "$work/jdk"
+    dpkg-deb -W --showformat='${Package} ${Version} ${Architecture} (jmods)\n' "$deb" >>"$packages"
     mkdir -p "$base/opt/java" "$base/bin"
-    if [ "$arch" = amd64 ]; then
-        local jdk
-        jdk=$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")
-        jlink --add-modules "$JLINK_MODULES" --strip-debug --no-man-pages --no-header-files --compress=2 \
-            --output "$base/opt/java/openjdk"
-        echo "jlink $(sed -n 's/^JAVA_RUNTIME_VERSION=//p' "$jdk/release" | tr -d '"') $JLINK_MODULES" >>"$packages"
-    else
-        ln -s "/usr/lib/jvm/java-17-openjdk-$arch" "$base/opt/java/openjdk"
-        rm -rf "$base/usr/lib/jvm/java-17-openjdk-$arch/man" "$base/usr/lib/jvm/java-17-openjdk-$arch/legal"
-    fi
+    jlink --module-path "$work/jdk/usr/lib/jvm/java-17-openjdk-$arch/jmods" --add-modules "$JLINK_MODULES" \
+        --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 --output "$base/opt/java/openjdk"
+    rm -rf "$work/jdk"
+    echo "jlink $(jlink --version) $JLINK_MODULES" >>"$packages"
     local applet
     for applet in $APPLETS; do
         ln -s busybox "$base/bin/$applet"
@@ -150,9 +146,10 @@ build() {
     app_layer=($(layer "$app" "$blobs"))
     local created
     created=$(date -u -d "@$EPOCH" +%Y-%m-%dT%H:%M:%SZ)
-    local config
+    local config variant_field=
+    [ -z "$variant" ] || variant_field='"variant":"'$variant'",'
     config=$(cat <<JSON
-{"architecture":"$oci_arch",${variant:+"variant":"$variant",}"os":"linux","created":"$created","config":{"User":"$APP_UID:$APP_GID","Env":["PATH=/usr/local/bin:/usr/bin:/bin","JAVA_HOME=/opt/java/openjdk","SKERRY_STATE_DIR=/var/lib/skerry"],"Entrypoint":["/usr/local/bin/skerry"],"WorkingDir":"/","Volumes":{"/var/lib/skerry":{}},"Healthcheck":{"Test":["CMD","/usr/local/bin/skerry","health"],"Interval":120000000000,"Timeout":10000000000,"StartPeriod":180000000000,"Retries":3},"Labels":{"org.opencontainers.image.title":"skerry","org.opencontainers.image.version":"$VERSION","org.opencontainers.image.description":"skerry, JVM, built by deploy/image/build-oci.sh"}},"rootfs":{"type":"layers","diff_ids":["sha256:${base_layer[0]}","sha256:${app_layer[0]}"]},"history":[{"created":"$created","created_by":"deploy/image/build-oci.sh: base ($(cut -d' ' -f1,2 "$packages" | paste -sd, - | sed 's/"//g'))"},{"created":"$created","created_by":"deploy/image/build-oci.sh: skerry $VERSION"}]}
+{"architecture":"$oci_arch",$variant_field"os":"linux","created":"$created","config":{"User":"$APP_UID:$APP_GID","Env":["PATH=/usr/local/bin:/usr/bin:/bin","JAVA_HOME=/opt/java/openjdk","SKERRY_STATE_DIR=/var/lib/skerry"],"Entrypoint":["/usr/local/bin/skerry"],"WorkingDir":"/","Volumes":{"/var/lib/skerry":{}},"Healthcheck":{"Test":["CMD","/usr/local/bin/skerry","health"],"Interval":120000000000,"Timeout":10000000000,"StartPeriod":180000000000,"Retries":3},"Labels":{"org.opencontainers.image.title":"skerry","org.opencontainers.image.version":"$VERSION","org.opencontainers.image.description":"skerry, JVM, built by deploy/image/build-oci.sh"}},"rootfs":{"type":"layers","diff_ids":["sha256:${base_layer[0]}","sha256:${app_layer[0]}"]},"history":[{"created":"$created","created_by":"deploy/image/build-oci.sh: base ($(cut -d' ' -f1,2 "$packages" | paste -sd, - | sed 's/"//g'))"},{"created":"$created","created_by":"deploy/image/build-oci.sh: skerry $VERSION"}]}
 JSON
 )
     local config_blob manifest manifest_blob

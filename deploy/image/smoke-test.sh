@@ -9,7 +9,8 @@
 # fresh state directory as the volume; SKERRY_ONCE=true must print one JSON report (header.report_id), then the
 # image's HEALTHCHECK command must exit 0.
 # Foreign architecture without binfmt_misc: the image's java runs under qemu-user-static (-L <root>) as the
-# image's user with SKERRY_ONCE=true and must print a report likewise.
+# image's user with SKERRY_ONCE=true and must print a report likewise; then the launcher's `skerry health`
+# (sh, the same on every architecture) must find the heartbeat of that run.
 # Needs root, skopeo, umoci, jq, util-linux (unshare, setpriv); qemu-user-static for foreign architectures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,6 +23,7 @@ trap 'rm -rf "$work"' EXIT
 skopeo copy -q "oci-archive:$archive" "oci:$work/layout:latest"
 umoci unpack --image "$work/layout:latest" "$work/bundle" >/dev/null
 root=$work/bundle/rootfs
+chmod 0755 "$work" "$work/bundle" # the image's user runs what is in there
 config=$(skopeo inspect --config --raw "oci-archive:$archive")
 user=$(jq -r .config.User <<<"$config")
 arch=$(jq -r .architecture <<<"$config")
@@ -44,7 +46,7 @@ report_id() {
 }
 
 host=$(dpkg --print-architecture)
-qemu_arch=$(case $arch in arm64) echo aarch64 ;; arm) echo arm ;; *) echo "$arch" ;; esac)
+qemu_arch=$(case $arch in amd64) echo x86_64 ;; arm64) echo aarch64 ;; *) echo "$arch" ;; esac)
 if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; then
     chroot=$(command -v chroot) mount=$(command -v mount)
     # Runs a command of the image chrooted into its root as the image's user, with the image's environment plus the
@@ -58,7 +60,7 @@ if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; t
             $mount --bind "$root" "$root"
             $mount -o remount,bind,ro "$root"
             $mount --rbind /proc "$root/proc"; $mount --rbind /sys "$root/sys"; $mount --rbind /dev "$root/dev"
-            $mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
+            $mount -t tmpfs -o mode=1777,nosuid,nodev,noexec tmpfs "$root/tmp"
             $mount --bind "$state" "$root/var/lib/skerry"
             exec $chroot --userspec="$user" "$root" "$@"' sh "$mount" "$chroot" "$root" "$state" "$uid:$gid" "$@"
     }
@@ -74,14 +76,17 @@ if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; t
     ! in_image "${healthcheck[@]}" >"$work/health" 2>&1 || die "the HEALTHCHECK passed without a heartbeat: $(cat "$work/health")"
 else
     command -v "qemu-$qemu_arch-static" >/dev/null || die "qemu-$qemu_arch-static is missing (apt-get install qemu-user-static)"
-    java=$(readlink "$root/opt/java/openjdk")
+    java_home=$(printf '%s\n' "${environment[@]}" | sed -n 's/^JAVA_HOME=//p')
     started=$(date +%s%N)
     env -i "${environment[@]}" SKERRY_ONCE=true SKERRY_THING_NAME=smoke-test SKERRY_STATE_DIR="$state" \
         setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-        "qemu-$qemu_arch-static" -L "$root" "$root$java/bin/java" -XX:-UsePerfData -XX:+UseSerialGC -Xmx64m \
-        -jar "$root/usr/local/lib/skerry/quarkus-app/quarkus-run.jar" >"$work/stdout" 2>"$work/stderr" ||
-        die "java under qemu-$qemu_arch-static failed: $(tail -5 "$work/stderr")"
+        "qemu-$qemu_arch-static" -L "$root" "$root$java_home/bin/java" -jar "$root/usr/local/lib/skerry/quarkus-app/quarkus-run.jar" \
+        >"$work/stdout" 2>"$work/stderr" || die "java under qemu-$qemu_arch-static failed: $(tail -5 "$work/stderr")"
     elapsed=$((($(date +%s%N) - started) / 1000000))
     id=$(report_id "$work/stdout")
-    echo "smoke-test: $archive ($arch): the image's java ($java) under qemu-$qemu_arch-static as $user printed report $id in ${elapsed} ms"
+    echo "smoke-test: $archive ($arch): the image's java ($java_home) under qemu-$qemu_arch-static as $user printed report $id in ${elapsed} ms"
+    # the launcher is sh, the same on every architecture: its health check reads the heartbeat that run wrote
+    env -i "${environment[@]}" SKERRY_STATE_DIR="$state" setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+        sh "$root/usr/local/bin/skerry" health >"$work/health" 2>&1 || die "skerry health failed after a report: $(cat "$work/health")"
+    echo "smoke-test: $archive ($arch): skerry health: $(cat "$work/health")"
 fi
