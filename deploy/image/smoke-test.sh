@@ -7,11 +7,13 @@
 # Host architecture (or a foreign one with qemu registered in binfmt_misc): the image's entrypoint runs chrooted
 # into its root file system, mounted read-only, as the image's user, with its environment, a tmpfs /tmp and a
 # fresh state directory as the volume; SKERRY_ONCE=true must print one JSON report (header.report_id), then the
-# image's HEALTHCHECK command must exit 0.
+# image's HEALTHCHECK command must exit 0 (and exit 1 once the heartbeat is gone); then the image publishes a
+# report over mutual TLS to a local Mosquitto.
 # Foreign architecture without binfmt_misc: the image's java runs under qemu-user-static (-L <root>) as the
 # image's user with SKERRY_ONCE=true and must print a report likewise; then the launcher's `skerry health`
 # (sh, the same on every architecture) must find the heartbeat of that run.
-# Needs root, skopeo, umoci, jq, util-linux (unshare, setpriv); qemu-user-static for foreign architectures.
+# Needs root, skopeo, umoci, jq, util-linux (unshare, setpriv); qemu-user-static for foreign architectures;
+# mosquitto and openssl for the TLS run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -45,6 +47,46 @@ report_id() {
         die "no JSON report with header.report_id on stdout: $(head -c 300 "$1")"
 }
 
+# The image publishes one report over mutual TLS to a local Mosquitto (certificates made here with openssl, given as
+# SKERRY_TLS_*_PEM): SKERRY_ONCE=true exits 0 only once the broker acknowledged the report. This proves the image's
+# Java runtime has what TLS needs. Skipped, with a line saying so, where Mosquitto or openssl is missing.
+publish_over_tls() {
+    local mosquitto
+    mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+    if [ ! -x "$mosquitto" ] || ! command -v openssl >/dev/null; then
+        echo "smoke-test: $archive ($arch): publishing over TLS skipped: needs mosquitto and openssl"
+        return
+    fi
+    local pki=$work/pki port
+    mkdir "$pki"
+    (
+        cd "$pki"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=smoke-ca
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=localhost
+        printf 'subjectAltName=DNS:localhost\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile server.ext
+        openssl req -newkey rsa:2048 -nodes -keyout device.key -out device.csr -subj /CN=smoke-test
+        openssl x509 -req -in device.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out device.pem -days 1
+    ) >"$work/openssl.log" 2>&1 || die "openssl failed: $(tail -3 "$work/openssl.log")"
+    port=$((20000 + RANDOM % 20000))
+    printf 'user root\nlistener %s 127.0.0.1\ncafile %s/ca.pem\ncertfile %s/server.pem\nkeyfile %s/server.key\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous true\n' \
+        "$port" "$pki" "$pki" "$pki" >"$pki/mosquitto.conf"
+    "$mosquitto" -c "$pki/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+    local broker=$!
+    sleep 1
+    started=$(date +%s%N)
+    in_image SKERRY_ONCE=true SKERRY_THING_NAME=smoke-test SKERRY_MQTT_HOST=localhost SKERRY_MQTT_PORT="$port" \
+        SKERRY_MQTT_TOPIC='fleet/{thing}/{format}' SKERRY_TLS_CA_PEM="$(cat "$pki/ca.pem")" \
+        SKERRY_TLS_CERT_PEM="$(cat "$pki/device.pem")" SKERRY_TLS_KEY_PEM="$(cat "$pki/device.key")" \
+        "${entrypoint[@]}" >"$work/stdout" 2>"$work/stderr" || {
+        kill "$broker"
+        die "publishing over TLS failed: $(tail -5 "$work/stderr") / broker: $(tail -3 "$work/mosquitto.log")"
+    }
+    elapsed=$((($(date +%s%N) - started) / 1000000))
+    kill "$broker"
+    echo "smoke-test: $archive ($arch): published a report over mutual TLS, acknowledged, in ${elapsed} ms"
+}
+
 host=$(dpkg --print-architecture)
 qemu_arch=$(case $arch in amd64) echo x86_64 ;; arm64) echo aarch64 ;; *) echo "$arch" ;; esac)
 if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; then
@@ -74,6 +116,7 @@ if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; t
     echo "smoke-test: $archive ($arch): HEALTHCHECK ${healthcheck[*]}: $(cat "$work/health")"
     rm -f "$state/heartbeat"
     ! in_image "${healthcheck[@]}" >"$work/health" 2>&1 || die "the HEALTHCHECK passed without a heartbeat: $(cat "$work/health")"
+    publish_over_tls
 else
     command -v "qemu-$qemu_arch-static" >/dev/null || die "qemu-$qemu_arch-static is missing (apt-get install qemu-user-static)"
     java_home=$(printf '%s\n' "${environment[@]}" | sed -n 's/^JAVA_HOME=//p')
