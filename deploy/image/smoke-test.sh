@@ -61,12 +61,12 @@ publish_over_tls() {
     mkdir "$pki"
     (
         cd "$pki"
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=smoke-ca
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=smoke-ca
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=localhost
         printf 'subjectAltName=DNS:localhost\n' >server.ext
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext
         openssl req -newkey rsa:2048 -nodes -keyout device.key -out device.csr -subj /CN=smoke-test
-        openssl x509 -req -in device.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out device.pem -days 1
+        openssl x509 -req -in device.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out device.pem -days 2
     ) >"$work/openssl.log" 2>&1 || die "openssl failed: $(tail -3 "$work/openssl.log")"
     port=$((20000 + RANDOM % 20000))
     printf 'user root\nlistener %s 127.0.0.1\ncafile %s/ca.pem\ncertfile %s/server.pem\nkeyfile %s/server.key\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous true\n' \
@@ -111,6 +111,7 @@ if [ "$arch" = "$host" ] || [ -e "/proc/sys/fs/binfmt_misc/qemu-$qemu_arch" ]; t
         die "the entrypoint failed: $(tail -5 "$work/stderr")"
     elapsed=$((($(date +%s%N) - started) / 1000000))
     id=$(report_id "$work/stdout")
+    ! grep -q 'no directory for the process name link' "$work/stderr" || die "the launcher found no place for its link: $(cat "$work/stderr")"
     echo "smoke-test: $archive ($arch): ${entrypoint[*]} as $user on a read-only root printed report $id in ${elapsed} ms"
     in_image "${healthcheck[@]}" >"$work/health" 2>&1 || die "the HEALTHCHECK (${healthcheck[*]}) failed after a report: $(cat "$work/health")"
     echo "smoke-test: $archive ($arch): HEALTHCHECK ${healthcheck[*]}: $(cat "$work/health")"
