@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.skerry.config.Users;
 import dev.skerry.testing.Mosquitto;
+import dev.skerry.testing.SyscallGroups;
 import dev.skerry.testing.SystemUser;
 import dev.skerry.testing.SystemdUnit;
 import dev.skerry.testing.TestPki;
@@ -37,6 +42,8 @@ class SystemdUnitIT {
 
     static final Path UNIT = Path.of("deploy/systemd/skerry.service");
     private static final String USER = "skerry";
+    /** A line of strace -f: pid, the call's name and, for socket(2) and socketpair(2), the address family. */
+    private static final Pattern TRACED_CALL = Pattern.compile("^\\d+\\s+([a-z0-9_]+)\\((?:(AF_[A-Z0-9]+)(?=,))?");
     /** The PATH systemd gives services. */
     private static final String SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -115,6 +122,54 @@ class SystemdUnitIT {
         for (Path link : links) {
             Files.delete(link); // not left for @TempDir, which warns about links that leave it
         }
+    }
+
+    /**
+     * What the sandbox above cannot apply, checked by tracing: every system call of the launcher and the JVM while
+     * publishing is one SystemCallFilter= allows (groups resolved by systemd-analyze), and every socket is of a family
+     * RestrictAddressFamilies= allows. A call the filter denies would fail with EPERM (SystemCallErrorNumber=).
+     */
+    @Test
+    void everySystemCallAndSocketFamilyOfThePublishingAgentIsOneTheUnitAllows() throws Exception {
+        assumeTrue(new File("/usr/bin/strace").canExecute(), "strace is not installed");
+        assumeTrue(new File("/usr/bin/systemd-analyze").canExecute(), "systemd-analyze (package systemd) is not installed");
+        Mosquitto.assumeAvailable();
+        SystemdUnit unit = SystemdUnit.read(UNIT);
+        Set<String> allowed = SyscallGroups.read().allowedBy(unit.all("Service.SystemCallFilter"));
+        Set<String> families = Set.of(unit.get("Service.RestrictAddressFamilies").split("\\s+"));
+        Path trace = root.resolve("trace");
+
+        try (Mosquitto mosquitto = Mosquitto.tls(pki).start();
+                TestSubscriber subscriber = TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#")) {
+            ProcessBuilder builder = new ProcessBuilder("/usr/bin/strace", "-f", "-qq", "-o", trace.toString(),
+                    Launched.LAUNCHER.toAbsolutePath().toString());
+            builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().putAll(AgentProcess.publishingTo(pki, mosquitto.port(), "SKERRY_ONCE", "true",
+                    "SKERRY_ONCE_TIMEOUT", "120s", "SKERRY_STATE_DIR", root.resolve("state").toString()));
+            Process agent = builder.start();
+            agent.getOutputStream().close();
+            var stderr = AgentProcess.drain(agent.getErrorStream());
+            AgentProcess.drain(agent.getInputStream());
+            assertThat(agent.waitFor(240, TimeUnit.SECONDS)).as("the traced agent exited").isTrue();
+            assertThat(agent.exitValue()).as(stderr.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(subscriber.awaitMessages(1, TestSubscriber.TIMEOUT)).isNotEmpty();
+        }
+
+        Set<String> calls = new TreeSet<>();
+        Set<String> socketFamilies = new TreeSet<>();
+        for (String line : Files.readAllLines(trace)) {
+            Matcher call = TRACED_CALL.matcher(line);
+            if (call.find()) {
+                calls.add(call.group(1));
+                if (call.group(2) != null) {
+                    socketFamilies.add(call.group(2));
+                }
+            }
+        }
+        assertThat(calls).as("system calls traced").contains("execve", "openat", "connect");
+        assertThat(calls).as("system calls outside SystemCallFilter=").isSubsetOf(allowed);
+        assertThat(socketFamilies).as("socket families outside RestrictAddressFamilies=").contains("AF_INET").isSubsetOf(families);
     }
 
     /** A directory systemd would create for the unit's user, e.g. /var/lib/skerry for StateDirectory=skerry. */
