@@ -132,6 +132,15 @@ public final class Checks {
 
     /** A private key that others can read is a key that others may have copied. */
     static String privateKeyFile(String value) {
+        return privateKeyFile(value, System.getenv("CREDENTIALS_DIRECTORY"));
+    }
+
+    /**
+     * As {@link #privateKeyFile(String)}, where {@code credentialsDirectory} is systemd's $CREDENTIALS_DIRECTORY
+     * (LoadCredential=): systemd 255 and later give the service's user read access to a root-owned 0400 credential
+     * through an ACL entry, which the mode shows as group read. Directly in that directory, group read is accepted.
+     */
+    static String privateKeyFile(String value, String credentialsDirectory) {
         String problem = readableFile(value);
         if (problem != null) {
             return problem;
@@ -140,6 +149,9 @@ public final class Checks {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(value));
             Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
             shared.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            if (isSystemdCredential(Path.of(value), credentialsDirectory)) {
+                shared.remove(PosixFilePermission.GROUP_READ);
+            }
             if (!shared.isEmpty()) {
                 return "the private key is accessible to group or others (" + PosixFilePermissions.toString(permissions)
                         + "); make it private: chmod 600 " + value;
@@ -148,6 +160,14 @@ public final class Checks {
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot check its permissions (" + e.getMessage() + ")";
         }
+    }
+
+    private static boolean isSystemdCredential(Path file, String credentialsDirectory) throws IOException {
+        if (credentialsDirectory == null || !credentialsDirectory.startsWith("/")) {
+            return false;
+        }
+        Path directory = Path.of(credentialsDirectory);
+        return Files.isDirectory(directory) && directory.toRealPath().equals(file.toRealPath().getParent());
     }
 
     static String certificateFile(String value) {

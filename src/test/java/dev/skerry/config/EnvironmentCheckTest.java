@@ -169,6 +169,23 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void aKeyInSystemdsCredentialsDirectoryMayShowGroupReadButNoMore() throws IOException {
+        Path credentials = Files.createDirectories(state.resolve("credentials/skerry.service"));
+        Path key = Files.writeString(credentials.resolve("device.key"), TestCertificate.KEY);
+        Path elsewhere = Files.writeString(state.resolve("device.key"), TestCertificate.KEY);
+
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----"));
+        assertThat(Checks.privateKeyFile(key.toString(), credentials.toString())).isNull();
+        assertThat(Checks.privateKeyFile(key.toString(), null)).contains("accessible to group or others");
+        Files.setPosixFilePermissions(elsewhere, java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----"));
+        assertThat(Checks.privateKeyFile(elsewhere.toString(), credentials.toString())).contains("accessible to group or others");
+        for (String mode : new String[] {"r--r--r--", "r--rw----"}) {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertThat(Checks.privateKeyFile(key.toString(), credentials.toString())).as(mode).contains("accessible to group or others");
+        }
+    }
+
+    @Test
     void unknownSkerryVariablesAreNamed() {
         assertThat(EnvironmentCheck.unknownVariables(Map.of("SKERRY_INTREVAL", "5s", "SKERRY_INTERVAL", "5s", "PATH", "/bin")))
                 .containsExactly("SKERRY_INTREVAL");
