@@ -50,8 +50,8 @@ class CollectorPropertiesTest {
     @Test
     @Timeout(300)
     void mutatedRecordingsCostOnlyTheirMetrics() {
-        Tries.run("mutated /proc and /sys files", 300, (random, log) -> {
-            HostPaths host = HostMutations.copy(Hosts.host(HOSTS[random.nextInt(HOSTS.length)]), Files.createTempDirectory(tmp, "host"));
+        Tries.run("mutated /proc and /sys files", 150, (random, log) -> {
+            HostPaths host = copyOfARecordedHost(random);
             int limit = 1 + random.nextInt(60);
             log.append("host ").append(host.rootfs()).append(", list limit ").append(limit).append('\n');
             List<Collector> collectors = BrokenHostsTest.allCollectors();
@@ -69,9 +69,10 @@ class CollectorPropertiesTest {
     @Test
     @Timeout(300)
     void randomContentInEveryFileCostsOnlyItsMetrics() {
-        Tries.run("random /proc and /sys content", 100, (random, log) -> {
-            HostPaths host = HostMutations.copy(Hosts.host(HOSTS[random.nextInt(HOSTS.length)]), Files.createTempDirectory(tmp, "host"));
+        Tries.run("random /proc and /sys content", 40, (random, log) -> {
+            HostPaths host = copyOfARecordedHost(random);
             int limit = 1 + random.nextInt(60);
+            log.append("host ").append(host.rootfs()).append(", list limit ").append(limit).append('\n');
             List<Collector> collectors = BrokenHostsTest.allCollectors();
             List<Path> files = HostMutations.files(host);
             checkCycle(collectors, host, limit, log);
@@ -85,6 +86,10 @@ class CollectorPropertiesTest {
                 checkCycle(collectors, host, limit, log);
             }
         });
+    }
+
+    private HostPaths copyOfARecordedHost(Random random) throws IOException {
+        return HostMutations.copy(Hosts.host(HOSTS[random.nextInt(HOSTS.length)]), Files.createTempDirectory(tmp, "host"));
     }
 
     /** One cycle of every collector, as Collection runs it but failing on the first exception that is not a file's fault. */
@@ -109,7 +114,7 @@ class CollectorPropertiesTest {
     }
 
     private static void checkValues(Report report, int limit) {
-        for (Counted<Listener> ports : new ArrayList<>(java.util.Arrays.asList(report.listeningTcpPorts(), report.listeningUdpPorts()))) {
+        for (Counted<Listener> ports : java.util.Arrays.asList(report.listeningTcpPorts(), report.listeningUdpPorts())) {
             if (ports != null) {
                 assertThat(ports.entries()).hasSizeLessThanOrEqualTo(limit);
                 assertThat(ports.entries()).allSatisfy(listener -> assertThat(listener.port()).isBetween(0, 65535));
