@@ -80,7 +80,11 @@ abstract class PublishingTestBase {
 
     /** Test endpoint: fast retries and acknowledgement timeouts, so that faults show within seconds. */
     static BrokerOptions.Endpoint endpoint(String host, int port) {
-        return new BrokerOptions.Endpoint(host, port, THING, Duration.ofSeconds(10), Duration.ofSeconds(2), Optional.empty(),
+        return endpoint(host, port, Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    static BrokerOptions.Endpoint endpoint(String host, int port, Duration keepalive, Duration ackTimeout) {
+        return new BrokerOptions.Endpoint(host, port, THING, keepalive, ackTimeout, Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
