@@ -61,29 +61,10 @@ class PublisherFaultsTest extends PublishingTestBase {
         }
     }
 
-    /** A subscriber whose session (and the reports queued for it) survives broker restarts, read at the end. */
-    private static io.vertx.mqtt.MqttClientOptions persistentSession(String name) {
-        return TestSubscriber.tlsOptions(TestPki.get()).setClientId(name).setCleanSession(false);
-    }
-
-    private Mosquitto persistentBroker(Path brokerState) {
-        return closeLater(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
-    }
-
-    /** Once the spool is empty, everything the subscriber session holds: all delivered reports, duplicates included. */
-    private List<Long> drainedToSubscriber(Mosquitto broker, String session, long produced) throws Exception {
-        await().atMost(Duration.ofSeconds(90)).until(() -> spool.size() == 0);
-        TestSubscriber subscriber = closeLater(TestSubscriber.connect("localhost", broker.port(), persistentSession(session)));
-        long dropped = spool.counters().droppedFull();
-        await().atMost(Duration.ofSeconds(60)).until(() -> ids(subscriber.messages()).stream().distinct().count() >= produced - dropped);
-        Thread.sleep(500); // a duplicate queued right behind the last report
-        return ids(subscriber.messages());
-    }
-
     @Test
     void brokerRestartedAtRandomMomentsLosesNothing(@TempDir Path brokerState) throws Exception {
         Mosquitto broker = persistentBroker(brokerState);
-        TestSubscriber.connect("localhost", broker.port(), persistentSession("restarts")).subscribe("fleet/#", 1).close();
+        subscribePersistent(broker, "restarts");
         start(broker, GENERIC);
         long seed = Long.getLong("skerry.seed", System.nanoTime());
         System.out.println("broker-restarts: seed=" + seed + " (rerun with -Dskerry.seed=" + seed + ")");
@@ -112,7 +93,7 @@ class PublisherFaultsTest extends PublishingTestBase {
     @Test
     void aNetworkStalledLongerThanTheKeepAliveIsLeftAndPublishingResumes(@TempDir Path brokerState) throws Exception {
         Mosquitto broker = persistentBroker(brokerState);
-        TestSubscriber.connect("localhost", broker.port(), persistentSession("stall")).subscribe("fleet/#", 1).close();
+        subscribePersistent(broker, "stall");
         FaultProxy proxy = closeLater(FaultProxy.to(broker.port()));
         Duration keepAlive = Duration.ofSeconds(5);
         start(endpoint("localhost", proxy.port(), keepAlive, Duration.ofSeconds(30)), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false);
@@ -169,7 +150,7 @@ class PublisherFaultsTest extends PublishingTestBase {
     @Test
     void connectionsResetMidPacketAndASlowLinkLoseNothing(@TempDir Path brokerState) throws Exception {
         Mosquitto broker = persistentBroker(brokerState);
-        TestSubscriber.connect("localhost", broker.port(), persistentSession("resets")).subscribe("fleet/#", 1).close();
+        subscribePersistent(broker, "resets");
         FaultProxy proxy = closeLater(FaultProxy.to(broker.port()));
         start(endpoint("localhost", proxy.port(), Duration.ofSeconds(10), Duration.ofSeconds(10)), tls(pki), GENERIC,
                 MqttQoS.AT_LEAST_ONCE, false);

@@ -104,6 +104,30 @@ abstract class PublishingTestBase {
         return start(endpoint("localhost", broker.port()), tls(pki), topic, MqttQoS.AT_LEAST_ONCE, false);
     }
 
+    /** A subscriber whose session (and the reports queued for it) survives broker restarts, read at the end. */
+    static io.vertx.mqtt.MqttClientOptions persistentSession(String name) {
+        return TestSubscriber.tlsOptions(TestPki.get()).setClientId(name).setCleanSession(false);
+    }
+
+    /** Subscribes the named session to every report, then leaves: the broker queues them for it. */
+    static void subscribePersistent(Mosquitto broker, String session) {
+        TestSubscriber.connect("localhost", broker.port(), persistentSession(session)).subscribe("fleet/#", 1).close();
+    }
+
+    Mosquitto persistentBroker(Path brokerState) {
+        return closeLater(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
+    }
+
+    /** Once the spool is empty, everything the subscriber session holds: all delivered reports, duplicates included. */
+    List<Long> drainedToSubscriber(Mosquitto broker, String session, long produced) throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> spool.size() == 0);
+        TestSubscriber subscriber = closeLater(TestSubscriber.connect("localhost", broker.port(), persistentSession(session)));
+        long dropped = spool.counters().droppedFull();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids(subscriber.messages()).stream().distinct().count() >= produced - dropped);
+        Thread.sleep(500); // a duplicate queued right behind the last report
+        return ids(subscriber.messages());
+    }
+
     static byte[] encode(long id, Format format) {
         Report report = new Report(id, null, null, null, null, Map.of("sequence", new CustomValue.Number(id % 1000)));
         return new ReportEncoder(format, FieldNames.LONG, 50).encode(report);
