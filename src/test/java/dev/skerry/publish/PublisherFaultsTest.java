@@ -74,9 +74,9 @@ class PublisherFaultsTest extends PublishingTestBase {
         long produced;
         try (Producer producer = new Producer(Duration.ofMillis(200))) {
             for (int restart = 0; restart < RESTARTS; restart++) {
-                Thread.sleep(200 + random.nextInt(2000));
+                Thread.sleep(200 + random.nextInt(1200));
                 broker.stop();
-                Thread.sleep(random.nextInt(1000));
+                Thread.sleep(random.nextInt(600));
                 broker.restart();
             }
             Thread.sleep(1000);
