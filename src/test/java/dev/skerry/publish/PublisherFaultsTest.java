@@ -17,7 +17,6 @@ import dev.skerry.report.Format;
 import dev.skerry.testing.FaultProxy;
 import dev.skerry.testing.Ledger;
 import dev.skerry.testing.Mosquitto;
-import dev.skerry.testing.TestPki;
 import dev.skerry.testing.TestSubscriber;
 import io.netty.handler.codec.mqtt.MqttQoS;
 
