@@ -1,7 +1,6 @@
 package dev.skerry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ import dev.skerry.testing.Received;
 import dev.skerry.testing.TestPki;
 import dev.skerry.testing.TestSubscriber;
 
-/** The packaged agent publishing to a real Mosquitto over mutual TLS, through restarts and kill -9. */
+/** The packaged agent publishing to a real Mosquitto over mutual TLS (its faults: AgentFaultsIT). */
 class AgentPublishingIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,10 +62,6 @@ class AgentPublishingIT {
         try (Stream<Path> files = Files.list(spool)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".report")).count();
         }
-    }
-
-    private static long reportId(Received message) throws IOException {
-        return JSON.readTree(message.payload()).at("/header/report_id").asLong();
     }
 
     @Test
@@ -130,52 +125,6 @@ class AgentPublishingIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains("stays in the spool").doesNotContain("\tat ");
         assertThat(spooledFiles()).isEqualTo(1);
-    }
-
-    @Test
-    void killedWithSigkillWhileReportsAreSpooled_nothingIsLostOrCorrupt() throws Exception {
-        Mosquitto.assumeAvailable();
-        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
-        mosquitto.stop();
-
-        Process agent = AgentProcess.start(state, broker(mosquitto.port(), "SKERRY_INTERVAL", "1s"));
-        AgentProcess.drain(agent.getInputStream());
-        AgentProcess.drain(agent.getErrorStream());
-        await().atMost(Duration.ofSeconds(60)).until(() -> spooledFiles() >= 4);
-        agent.destroyForcibly(); // SIGKILL
-        assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        long spooled = spooledFiles();
-
-        mosquitto.restart();
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
-        AgentProcess.Run rerun = AgentProcess.run(state, broker(mosquitto.port(), "SKERRY_ONCE", "true"));
-
-        assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
-        List<Received> messages = subscriber.awaitMessages((int) spooled + 1, TestSubscriber.TIMEOUT);
-        List<Long> ids = new ArrayList<>();
-        for (Received message : messages) {
-            ids.add(reportId(message));
-        }
-        assertThat(ids).hasSize((int) spooled + 1).isSorted().doesNotHaveDuplicates();
-        JsonNode last = JSON.readTree(messages.get(messages.size() - 1).payload());
-        assertThat(last.at("/custom_metrics/spool_set_aside/0/number").asInt()).as("no corrupt spool file").isZero();
-        assertThat(spooledFiles()).isZero();
-    }
-
-    @Test
-    void sigtermDuringAnOutageExitsZeroAndKeepsTheSpool() throws Exception {
-        Process agent = AgentProcess.start(state, broker(Ports.free(), "SKERRY_INTERVAL", "1s"));
-        AgentProcess.drain(agent.getInputStream());
-        var stderr = AgentProcess.drain(agent.getErrorStream());
-        await().atMost(Duration.ofSeconds(60)).until(() -> spooledFiles() >= 2);
-
-        long stopping = System.nanoTime();
-        agent.destroy(); // SIGTERM
-        assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(agent.exitValue()).as(stderr.getNow("")).isZero();
-        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(15));
-        assertThat(spooledFiles()).isGreaterThanOrEqualTo(2);
     }
 
     @Test

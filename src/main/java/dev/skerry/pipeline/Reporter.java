@@ -17,6 +17,7 @@ public final class Reporter {
     private final Collection collection;
     private final ReportIds ids;
     private final AtomicLong ticksDropped = new AtomicLong();
+    private final AtomicLong produced = new AtomicLong();
     private final List<HealthSource> health = new CopyOnWriteArrayList<>();
 
     public Reporter(Collection collection, ReportIds ids) {
@@ -37,7 +38,8 @@ public final class Reporter {
         Report.Builder builder = Report.builder();
         int failures = collection.collect(builder);
         builder.custom("collector_errors", failures)
-                .custom("ticks_dropped", ticksDropped.get());
+                .custom("ticks_dropped", ticksDropped.get())
+                .custom("reports_produced", produced.incrementAndGet());
         for (HealthSource source : health) {
             source.contribute(builder);
         }

@@ -69,6 +69,9 @@ class PipelineTest {
         Report last = emitted.get(emitted.size() - 1);
         assertThat(custom(last, "ticks_dropped")).isGreaterThanOrEqualTo(10);
         assertThat(emitted).extracting(Report::reportId).isSorted().doesNotHaveDuplicates();
+        assertThat(emitted).as("a dropped tick makes no report, so the count has no gap")
+                .extracting(report -> custom(report, "reports_produced")).containsExactly(
+                        java.util.stream.LongStream.rangeClosed(1, emitted.size()).mapToObj(n -> (double) n).toArray(Double[]::new));
     }
 
     @Test

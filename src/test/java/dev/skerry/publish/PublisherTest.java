@@ -164,24 +164,6 @@ class PublisherTest extends PublishingTestBase {
     }
 
     @Test
-    void withoutPubackNoReportLeavesTheSpool() throws Exception {
-        Mosquitto.assumeAvailable();
-        Mosquitto broker = closeLater(Mosquitto.plain().start());
-        TestSubscriber subscriber = closeLater(TestSubscriber.connectPlain(broker.port()).subscribe("fleet/#"));
-        var serverCertificate = new io.vertx.core.net.PemKeyCertOptions().setCertPath(pki.serverCert().toString()).setKeyPath(pki.serverKey().toString());
-        PubackSwallowingProxy proxy = closeLater(new PubackSwallowingProxy(vertx, serverCertificate, broker.port()));
-        start(endpoint("localhost", proxy.port()), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false);
-
-        spoolReport(6001, Format.JSON);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.swallowed() >= 2 && subscriber.messages().size() >= 2);
-        assertThat(ids(subscriber.messages())).as("sent again and again: the broker got it, the agent never heard").containsOnly(6001L);
-        assertThat(spool.size()).isEqualTo(1);
-        assertThat(publisher.delivered(6001)).isNotDone();
-        assertThat(Files.exists(spoolDir.resolve(String.format("%020d.report", 6001L)))).isTrue();
-    }
-
-    @Test
     void theClientCertificatesRemainingDaysAreAMetric() throws Exception {
         var shortLived = TlsMaterial.fromFiles(pki.shortLivedClientCert(), pki.shortLivedClientKey(), pki.caPem());
         start(endpoint("localhost", 1), shortLived, GENERIC, MqttQoS.AT_LEAST_ONCE, false);

@@ -80,7 +80,11 @@ abstract class PublishingTestBase {
 
     /** Test endpoint: fast retries and acknowledgement timeouts, so that faults show within seconds. */
     static BrokerOptions.Endpoint endpoint(String host, int port) {
-        return new BrokerOptions.Endpoint(host, port, THING, Duration.ofSeconds(10), Duration.ofSeconds(2), Optional.empty(),
+        return endpoint(host, port, Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    static BrokerOptions.Endpoint endpoint(String host, int port, Duration keepalive, Duration ackTimeout) {
+        return new BrokerOptions.Endpoint(host, port, THING, keepalive, ackTimeout, Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
@@ -98,6 +102,30 @@ abstract class PublishingTestBase {
 
     Publisher start(Mosquitto broker, String topic) throws Exception {
         return start(endpoint("localhost", broker.port()), tls(pki), topic, MqttQoS.AT_LEAST_ONCE, false);
+    }
+
+    /** A subscriber whose session (and the reports queued for it) survives broker restarts, read at the end. */
+    static io.vertx.mqtt.MqttClientOptions persistentSession(String name) {
+        return TestSubscriber.tlsOptions(TestPki.get()).setClientId(name).setCleanSession(false);
+    }
+
+    /** Subscribes the named session to every report, then leaves: the broker queues them for it. */
+    static void subscribePersistent(Mosquitto broker, String session) {
+        TestSubscriber.connect("localhost", broker.port(), persistentSession(session)).subscribe("fleet/#", 1).close();
+    }
+
+    Mosquitto persistentBroker(Path brokerState) {
+        return closeLater(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
+    }
+
+    /** Once the spool is empty, everything the subscriber session holds: all delivered reports, duplicates included. */
+    List<Long> drainedToSubscriber(Mosquitto broker, String session, long produced) throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> spool.size() == 0);
+        TestSubscriber subscriber = closeLater(TestSubscriber.connect("localhost", broker.port(), persistentSession(session)));
+        long dropped = spool.counters().droppedFull();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids(subscriber.messages()).stream().distinct().count() >= produced - dropped);
+        Thread.sleep(500); // a duplicate queued right behind the last report
+        return ids(subscriber.messages());
     }
 
     static byte[] encode(long id, Format format) {

@@ -30,6 +30,7 @@ final class ScriptedFiles implements SpoolFiles {
     private final Set<Op> failing = EnumSet.noneOf(Op.class);
     private Op crashAfter;
     private int crashCountdown;
+    private int changeCountdown;
 
     /** From now on every op of this kind fails with ENOSPC's message; a failing write leaves half a temp file. */
     void fail(Op op) {
@@ -51,6 +52,11 @@ final class ScriptedFiles implements SpoolFiles {
         crashCountdown = nth;
     }
 
+    /** The nth op from now that changes something on disk (any of WRITES) completes, then the process "dies". */
+    void crashAfterChange(int nth) {
+        changeCountdown = nth;
+    }
+
     /** The ops that change something on disk, in order. */
     List<Op> changes() {
         return log.stream().filter(WRITES::contains).toList();
@@ -66,6 +72,9 @@ final class ScriptedFiles implements SpoolFiles {
     private void after(Op op) {
         if (op == crashAfter && --crashCountdown == 0) {
             crashAfter = null;
+            throw new Crash(op);
+        }
+        if (changeCountdown > 0 && WRITES.contains(op) && --changeCountdown == 0) {
             throw new Crash(op);
         }
     }

@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,5 +146,114 @@ class SpoolCrashTest {
         assertThat(recovered.pending()).containsExactly(json(7));
         assertThat(recovered.counters().setAside()).isEqualTo(1);
         assertThat(entries(dir.resolve("corrupt"))).containsExactly(name(5), name(6));
+    }
+
+    /**
+     * What the spool was asked to do, applied to a model first: the reports it should hold, and
+     * those acknowledged, dropped as full or as stale. cut holds the reports of the call a crash
+     * interrupted, whose fate is either way.
+     */
+    private static final class Workload {
+        final int maxCount;
+        final TreeSet<Long> pending = new TreeSet<>();
+        final Set<Long> added = new HashSet<>();
+        final Set<Long> acknowledged = new HashSet<>();
+        final Set<Long> droppedFull = new HashSet<>();
+        final Set<Long> droppedStale = new HashSet<>();
+        final Set<Long> cut = new HashSet<>();
+
+        Workload(int maxCount) {
+            this.maxCount = maxCount;
+        }
+
+        void add(Spool spool, long id) {
+            cut.add(id);
+            added.add(id);
+            pending.add(id);
+            while (pending.size() > maxCount) {
+                long oldest = pending.pollFirst();
+                droppedFull.add(oldest);
+                cut.add(oldest);
+            }
+            spool.add(json(id));
+            cut.clear();
+        }
+
+        void acknowledge(Spool spool, long id) {
+            cut.add(id);
+            pending.remove(id);
+            acknowledged.add(id);
+            assertThat(spool.remove(id)).isTrue();
+            cut.clear();
+        }
+
+        void dropStale(Spool spool) {
+            while (pending.size() > 1) {
+                long stale = pending.pollFirst();
+                droppedStale.add(stale);
+                cut.add(stale);
+            }
+            spool.dropAllButNewest();
+            cut.clear();
+        }
+
+        /** Adds, acknowledgements, a full spool's drops, stale drops: every kind of write and delete the spool makes. */
+        void run(Spool spool) {
+            add(spool, 1);
+            add(spool, 2);
+            acknowledge(spool, 1);
+            add(spool, 3);
+            add(spool, 4);
+            add(spool, 5);
+            acknowledge(spool, 3);
+            add(spool, 6);
+            add(spool, 7);
+            dropStale(spool);
+            acknowledge(spool, 7);
+            add(spool, 8);
+        }
+    }
+
+    @Test
+    void aCrashAfterAnyFileOperationOfAWorkloadLosesNothingUncountedAndResendsAtMostTheCutReport() throws Exception {
+        SpoolSettings settings = new SpoolSettings(dir.resolve("all"), MIB, 3, SpoolMode.DISK, Duration.ZERO);
+        ScriptedFiles counting = new ScriptedFiles();
+        new Workload(3).run(Spool.open(settings, clock, counting));
+        int changes = counting.changes().size();
+        assertThat(changes).as("writes, fsyncs, renames, deletes").isGreaterThan(40);
+
+        for (int n = 1; n <= changes; n++) {
+            Path at = dir.resolve("crash-" + n);
+            SpoolSettings crashSettings = new SpoolSettings(at, MIB, 3, SpoolMode.DISK, Duration.ZERO);
+            ScriptedFiles crashing = new ScriptedFiles();
+            crashing.crashAfterChange(n);
+            Workload workload = new Workload(3);
+            Spool crashed = null;
+            try {
+                crashed = Spool.open(crashSettings, clock, crashing);
+                workload.run(crashed);
+            } catch (Crash expected) {
+                // the process died here
+            }
+            String where = "crash after change " + n + " (" + crashing.changes().get(crashing.changes().size() - 1) + "), cut " + workload.cut;
+
+            Spool recovered = Spool.open(crashSettings, clock);
+
+            List<Long> recoveredIds = ids(recovered.pending());
+            for (long id : workload.added) {
+                if (!workload.cut.contains(id)) {
+                    assertThat(recoveredIds.contains(id)).as("%s: report %d", where, id).isEqualTo(workload.pending.contains(id));
+                }
+            }
+            assertThat(workload.added).as(where).containsAll(recoveredIds);
+            if (crashed != null) {
+                assertThat(crashed.counters().droppedFull()).as("%s: every drop counted", where).isEqualTo(workload.droppedFull.size());
+                assertThat(crashed.counters().droppedStale()).as("%s: every stale drop counted", where).isEqualTo(workload.droppedStale.size());
+            }
+            assertThat(recovered.counters()).as(where).isEqualTo(NOTHING);
+            assertThat(entries(at)).as("%s: the files are the reports, no temp file", where)
+                    .containsExactlyElementsOf(recoveredIds.stream().map(Spools::name).toList());
+            assertThat(ids(Spool.open(crashSettings, clock).pending())).as("%s: a second recovery finds the same", where).isEqualTo(recoveredIds);
+        }
     }
 }
