@@ -31,6 +31,7 @@ import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
+import dev.skerry.pipeline.ProcessMemory;
 import dev.skerry.pipeline.Reporter;
 import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
@@ -95,6 +96,7 @@ public class Skerry implements QuarkusApplication {
         var enabled = enabledCollectors();
         var paths = new HostPaths(config.pathProcfs(), config.pathSysfs(), config.pathRootfs());
         var reporter = new Reporter(new Collection(enabled, paths, config.listLimit()), new ReportIds(Clock.systemUTC(), stateDir));
+        reporter.addHealthSource(new ProcessMemory());
         var heartbeat = new Heartbeat(stateDir, Clock.systemUTC());
         if (config.mqtt().host().isEmpty()) {
             if (Users.isRoot()) {

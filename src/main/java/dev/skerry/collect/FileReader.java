@@ -14,7 +14,7 @@ import java.util.Map;
  * /proc report a size of zero, so the buffer grows by doubling until a read meets the end.
  * Used by one cycle at a time.
  */
-final class FileReader {
+public final class FileReader {
 
     private static final int INITIAL_SIZE = 8192;
     /**
@@ -27,7 +27,7 @@ final class FileReader {
 
     private final Map<Path, byte[]> buffers = new HashMap<>();
 
-    FileBytes read(Path path) throws IOException {
+    public FileBytes read(Path path) throws IOException {
         byte[] buffer = buffers.getOrDefault(path, new byte[INITIAL_SIZE]);
         int length = 0;
         try (InputStream in = Files.newInputStream(path)) {

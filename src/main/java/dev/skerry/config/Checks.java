@@ -28,6 +28,12 @@ public final class Checks {
     private static final java.util.regex.Pattern PEM_KEY =
             java.util.regex.Pattern.compile("(?s)-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.*-----END ((RSA|EC) )?PRIVATE KEY-----");
 
+    /** Only an IPv6 address may hold a colon (at least two); anything else with one names a port. */
+    private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+
+    /** MQTT strings and binary data carry a two-byte length. */
+    static final int MQTT_MAX_BYTES = 65_535;
+
     private Checks() {
     }
 
@@ -72,6 +78,9 @@ public final class Checks {
         return value -> {
             long number;
             try {
+                if (!value.chars().allMatch(c -> c < 128)) {
+                    throw new NumberFormatException(); // Long.parseLong also takes other scripts' digits
+                }
                 number = Long.parseLong(value);
             } catch (NumberFormatException e) {
                 return "not a whole number";
@@ -183,12 +192,27 @@ public final class Checks {
         if (value.isEmpty() || value.contains("://") || value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
             return "must be a host name or IP address, without scheme or port (e.g. abc123-ats.iot.eu-west-1.amazonaws.com)";
         }
+        if (value.contains(":") && !IPV6_LITERAL.matcher(value).matches()) {
+            return "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        }
         return null;
     }
 
+    /** An MQTT user name: a UTF-8 string of 1 to 65535 bytes. */
+    static String mqttUsername(String value) {
+        if (value.isEmpty()) {
+            return "must not be empty";
+        }
+        return value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES ? "longer than " + MQTT_MAX_BYTES + " bytes (MQTT's limit)" : null;
+    }
+
+    static String mqttPassword(String value) {
+        return value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES ? "longer than " + MQTT_MAX_BYTES + " bytes (MQTT's limit)" : null;
+    }
+
     static String topic(String value) {
-        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > 65_535) {
-            return "must have 1 to 65535 bytes";
+        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES) {
+            return "must have 1 to " + MQTT_MAX_BYTES + " bytes";
         }
         if (value.contains("+") || value.contains("#")) {
             return "must not contain the wildcards '+' or '#'";

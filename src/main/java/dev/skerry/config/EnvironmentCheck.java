@@ -46,8 +46,8 @@ public final class EnvironmentCheck {
         VARIABLES.put("SKERRY_MQTT_PORT", Checks.integer(1, 65_535));
         VARIABLES.put("SKERRY_MQTT_TOPIC", Checks::topic);
         VARIABLES.put("SKERRY_MQTT_KEEPALIVE", Checks.duration(Duration.ofSeconds(5), Duration.ofSeconds(65_535)));
-        VARIABLES.put("SKERRY_MQTT_USERNAME", value -> value.isEmpty() ? "must not be empty" : null);
-        VARIABLES.put("SKERRY_MQTT_PASSWORD", value -> null);
+        VARIABLES.put("SKERRY_MQTT_USERNAME", Checks::mqttUsername);
+        VARIABLES.put("SKERRY_MQTT_PASSWORD", Checks::mqttPassword);
         VARIABLES.put("SKERRY_MQTT_QOS", Checks.choice("0", "1"));
         VARIABLES.put("SKERRY_MQTT_RETAIN", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_MQTT_ALPN", Checks.choice("true", "false"));
