@@ -78,7 +78,6 @@ keyfile $1/server.key
 require_certificate true
 use_identity_as_username true
 persistence false
-${MOSQUITTO_EXTRA:-}
 CONF
     "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$1/mosquitto.conf" > "$1/mosquitto.log" 2>&1 &
     mosquitto_pid=$!
