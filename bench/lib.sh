@@ -52,3 +52,40 @@ stop_pid() {
 
 # median of the numbers on stdin (one a line)
 median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+
+# make_pki DIR: a throw-away CA, a server certificate for localhost and a client certificate
+# (ca.pem, server.pem/.key, client.pem/.key), as the test PKI does.
+make_pki() {
+    ( cd "$1"
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=bench-ca
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=localhost
+      printf 'subjectAltName=DNS:localhost\n' > san.ext
+      openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext
+      openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=bench-thing
+      openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2
+      chmod 600 ./*.key ) >/dev/null 2>&1
+}
+
+# start_mosquitto DIR PORT: Mosquitto on 127.0.0.1:PORT requiring a client certificate of DIR's CA;
+# its pid is in $mosquitto_pid.
+start_mosquitto() {
+    cat > "$1/mosquitto.conf" <<CONF
+$( [ "$(id -u)" = 0 ] && echo "user root" )
+listener $2 127.0.0.1
+cafile $1/ca.pem
+certfile $1/server.pem
+keyfile $1/server.key
+require_certificate true
+use_identity_as_username true
+persistence false
+CONF
+    "$(command -v mosquitto || echo /usr/sbin/mosquitto)" -c "$1/mosquitto.conf" > "$1/mosquitto.log" 2>&1 &
+    mosquitto_pid=$!
+    sleep 1
+}
+
+# agent_publishing_env DIR PORT: the environment for skerry publishing to that Mosquitto (generic topic).
+agent_publishing_env() {
+    echo SKERRY_ALLOW_ROOT=true SKERRY_MQTT_HOST=localhost SKERRY_MQTT_PORT="$2" SKERRY_MQTT_TOPIC='bench/{thing}/{format}' \
+        SKERRY_THING_NAME=bench-thing SKERRY_TLS_CA="$1/ca.pem" SKERRY_TLS_CERT="$1/client.pem" SKERRY_TLS_KEY="$1/client.key"
+}

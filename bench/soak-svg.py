@@ -25,7 +25,7 @@ def main(source, target, connections):
               ("heap after GC", "#2471a3", [int(r["heap_after_gc_kib"]) / 1024 for r in rows])]
     width, height, left, bottom, top, right = 720, 360, 60, 40, 40, 20
     x_max = max(minutes + [1])
-    y_max = max(max(values) for _, _, values in series) * 1.15 or 1
+    y_max = max(max(values) for _, _, values in series) * 1.35 or 1
     def px(m): return left + (width - left - right) * m / x_max
     def py(v): return height - bottom - (height - top - bottom) * v / y_max
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',

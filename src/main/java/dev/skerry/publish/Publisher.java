@@ -148,6 +148,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
     }
 
     private Uni<Boolean> deliver(SpooledReport report) {
+        long started = System.nanoTime();
         return publish(report)
                 .emitOn(spoolThread)
                 .invoke(() -> {
@@ -159,8 +160,24 @@ public final class Publisher implements HealthSource, AutoCloseable {
                     complete(report.reportId(), true);
                     lastProblem = null;
                 })
-                .onItem().delayIt().by(Duration.ofMillis(Math.max(1, 1000 / settings.replayRate())))
+                .chain(() -> pace(started))
                 .replaceWith(true);
+    }
+
+    /** Waits what is left of this report's share of a second at the replay rate, if anything. */
+    private Uni<Void> pace(long startedNanos) {
+        Duration pause = pauseAfter(startedNanos, System.nanoTime(), settings.replayRate());
+        Uni<Void> now = Uni.createFrom().voidItem();
+        return pause.isZero() ? now : now.onItem().delayIt().by(pause);
+    }
+
+    /**
+     * The pause after a report whose send began at {@code startedNanos}, so that reports start at most {@code rate} a
+     * second: 1/rate minus the time the send and its acknowledgement already took (a fixed pause after each
+     * acknowledgement would add to that time and slow a replay well below the rate).
+     */
+    static Duration pauseAfter(long startedNanos, long nowNanos, int rate) {
+        return Duration.ofNanos(Math.max(0, 1_000_000_000L / rate - (nowNanos - startedNanos)));
     }
 
     private Uni<Boolean> idle() {

@@ -14,6 +14,18 @@ import io.vertx.core.net.ProxyType;
 class TopicsAndBackoffTest {
 
     @Test
+    void replayPausesOnlyForWhatIsLeftOfEachReportsShareOfASecond() {
+        long ms = 1_000_000;
+        // 50 a second: 20 ms per report, of which the send took 5
+        assertThat(Publisher.pauseAfter(100 * ms, 105 * ms, 50)).isEqualTo(Duration.ofMillis(15));
+        // a send slower than the rate allows: no pause at all
+        assertThat(Publisher.pauseAfter(100 * ms, 130 * ms, 50)).isZero();
+        // the highest rate: 0.1 ms per report, already spent by any real send
+        assertThat(Publisher.pauseAfter(0, 2 * ms, 10_000)).isZero();
+        assertThat(Publisher.pauseAfter(0, 0, 10_000)).isEqualTo(Duration.ofNanos(100_000));
+    }
+
+    @Test
     void deviceDefenderTopicIsTheDefaultAndSelectsItsMode() {
         Topics topics = Topics.of(Optional.empty(), "pi-7", Format.CBOR);
 

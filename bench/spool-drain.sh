@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Spool drain after an outage: COUNT reports are spooled (dev.skerry.bench.SpoolBacklog, through
+# skerry's Spool in disk mode), then skerry (deploy/bin/skerry) starts with a local Mosquitto over
+# mutual TLS reachable and drains them. Reports/s from the first to the last acknowledgement (a
+# report leaves the spool on its PUBACK), with SKERRY_SPOOL_REPLAY_RATE at its maximum (10000; the
+# default of 50 is a deliberate throttle), REPS times. Also the bytes on disk per spooled report
+# (allocated blocks, and the files' own size).
+#   bash bench/spool-drain.sh COUNT REPS CLASSPATH
+source "$(dirname "$0")/lib.sh"
+enter_netns "$0" "$@"
+require_build
+count=$1 reps=$2 classpath=$3
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
+make_pki "$work"
+port=8883
+start_mosquitto "$work" "$port"
+
+files_in() { find "$1" -maxdepth 1 -name '*.report' | wc -l; }
+rates=()
+for _ in $(seq "$reps"); do
+    rm -rf "$work/state"; mkdir -p "$work/state"
+    java -cp "$classpath" dev.skerry.bench.SpoolBacklog "$work/state/spool" "$count" > "$work/backlog.txt"
+    allocated=$(du -s --block-size=1 "$work/state/spool" | cut -f1)
+    apparent=$(find "$work/state/spool" -maxdepth 1 -name '*.report' -printf '%s\n' | awk '{s += $1} END {print s}')
+    # shellcheck disable=SC2046 # the publishing environment is a list of VAR=value words
+    env $(agent_publishing_env "$work" "$port") SKERRY_STATE_DIR="$work/state" SKERRY_INTERVAL=1h SKERRY_SPOOL_REPLAY_RATE=10000 \
+        "$repo/deploy/bin/skerry" > /dev/null 2> "$work/agent.err" &
+    agent=$!
+    first= last=
+    deadline=$(( $(date +%s) + 300 ))
+    while [ "$(date +%s)" -lt "$deadline" ]; do
+        left=$(files_in "$work/state/spool")
+        now=$(date +%s%N)
+        [ -z "$first" ] && [ "$left" -lt "$count" ] && first=$now && first_left=$left
+        [ "$left" -le 1 ] && last=$now && break # the agent's own first report may still be there
+        sleep 0.05
+    done
+    stop_pid "$agent"
+    [ -n "$last" ] || { echo "the spool did not drain: $(tail -3 "$work/agent.err")" >&2; exit 1; }
+    rates+=("$(awk -v n=$(( first_left - 1 )) -v ns=$(( last - first )) 'BEGIN {printf "%.0f", n / (ns / 1e9)}')")
+done
+median_rate=$(printf '%s\n' "${rates[@]}" | median)
+echo "count=$count $(cat "$work/backlog.txt") drain_reports_per_s=[$median_rate ($(printf '%s\n' "${rates[@]}" | sort -g | head -1) to $(printf '%s\n' "${rates[@]}" | sort -g | tail -1))]" \
+     "disk_bytes_per_report=$(( allocated / count )) file_bytes_per_report=$(( apparent / count )) reps=$reps"
