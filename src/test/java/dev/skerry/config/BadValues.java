@@ -26,6 +26,7 @@ public final class BadValues {
     public BadValues(Path files) {
         this.files = files;
         generators.put("SKERRY_INTERVAL", duration("0", "500ms", "2d", "25h"));
+        generators.put("SKERRY_HEALTH_MAX_AGE", duration("0s", "999ms", "8d", "169h"));
         generators.put("SKERRY_FORMAT", choice("json", "cbor"));
         generators.put("SKERRY_FIELD_NAMES", choice("long", "short"));
         generators.put("SKERRY_STATE_DIR", this::relativePath);
