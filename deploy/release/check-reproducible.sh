@@ -5,8 +5,8 @@
 #   deploy/release/check-reproducible.sh                      # two clean builds, compared
 #   deploy/release/check-reproducible.sh target/quarkus-app   # one clean build, compared with an existing one
 #
-# The existing tree must come from a clean build of the same sources (CI passes the one its
-# `./mvnw -B verify` just made in a fresh clone). Each build runs in a copy of the source tree
+# The existing tree must come from a clean package build of the same sources (CI uses two fresh
+# builds: see README, "Reproducible build", for what Quarkus 3.33 leaves open). Each build runs in a copy of the source tree
 # in a directory of its own, so a different path must not change the output either, and the
 # working tree's target/ is left alone. Exit status: 0 identical, 1 different, 2 usage.
 set -euo pipefail
