@@ -1,16 +1,19 @@
 package dev.skerry;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 
 import dev.skerry.config.EnvironmentCheck;
 import dev.skerry.guard.WeakTransportSettings;
+import dev.skerry.pipeline.HealthCheck;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * Checks the environment before Quarkus reads it: a bad SKERRY_* value ends the process here
- * with exit code 78 and one line, not with a configuration stack trace.
+ * with exit code 78 and one line, not with a configuration stack trace. The argument {@code health}
+ * runs the health check instead of the agent, without starting Quarkus.
  */
 @QuarkusMain
 public final class Main {
@@ -19,6 +22,9 @@ public final class Main {
     }
 
     public static void main(String... args) {
+        if (args.length == 1 && args[0].equals("health")) {
+            System.exit(HealthCheck.run(System.getenv(), Clock.systemUTC(), System.out, System.err));
+        }
         Optional<String> problem = EnvironmentCheck.firstProblem(System.getenv());
         if (problem.isPresent()) {
             System.err.println("skerry: " + problem.get());

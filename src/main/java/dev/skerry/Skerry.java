@@ -31,6 +31,7 @@ import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
+import dev.skerry.pipeline.ProcessMemory;
 import dev.skerry.pipeline.Reporter;
 import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
@@ -52,8 +53,6 @@ import io.vertx.core.Vertx;
 public class Skerry implements QuarkusApplication {
 
     private static final Logger LOG = Logger.getLogger(Skerry.class);
-    /** Device Defender throttles a thing that reports more often than this. */
-    static final Duration DEFENDER_MIN_INTERVAL = Duration.ofMinutes(5);
     /** In memory-first mode, a report acknowledged within this time is never written to disk. */
     static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
 
@@ -95,6 +94,7 @@ public class Skerry implements QuarkusApplication {
         var enabled = enabledCollectors();
         var paths = new HostPaths(config.pathProcfs(), config.pathSysfs(), config.pathRootfs());
         var reporter = new Reporter(new Collection(enabled, paths, config.listLimit()), new ReportIds(Clock.systemUTC(), stateDir));
+        reporter.addHealthSource(new ProcessMemory());
         var heartbeat = new Heartbeat(stateDir, Clock.systemUTC());
         if (config.mqtt().host().isEmpty()) {
             if (Users.isRoot()) {
@@ -111,10 +111,9 @@ public class Skerry implements QuarkusApplication {
         }
 
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
-        Duration interval = config.interval();
-        if (topics.deviceDefender() && interval.compareTo(DEFENDER_MIN_INTERVAL) < 0) {
-            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(interval));
-            interval = DEFENDER_MIN_INTERVAL;
+        Duration interval = topics.reportInterval(config.interval());
+        if (!interval.equals(config.interval())) {
+            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
         }
         Spool spool = openSpool(stateDir);
         Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"));

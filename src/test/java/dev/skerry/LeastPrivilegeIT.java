@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.skerry.config.Users;
 import dev.skerry.testing.Mosquitto;
+import dev.skerry.testing.SystemUser;
 import dev.skerry.testing.TestPki;
 import dev.skerry.testing.TestSubscriber;
 
@@ -65,13 +65,13 @@ class LeastPrivilegeIT {
         assumeTrue(Users.isRoot(), "creating a system user and a read-only mount namespace needs root");
         assumeTrue(new File("/usr/bin/bwrap").canExecute(), "bubblewrap (bwrap) is not installed");
         Mosquitto.assumeAvailable();
-        ensureSystemUser();
+        SystemUser.ensure(USER);
         Path own = Files.createDirectories(state.resolve("skerry"));
         Path key = Files.copy(pki.clientKeyRsa(), own.resolve("device.key"));
         Path certificate = Files.copy(pki.clientCert(), own.resolve("device.pem"));
         Path authority = Files.copy(pki.caPem(), own.resolve("ca.pem"));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        exec("chown", "-R", USER + ":" + USER, own.toString());
+        SystemUser.run("chown", "-R", USER + ":" + USER, own.toString());
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (Mosquitto mosquitto = Mosquitto.tls(pki).start();
@@ -100,17 +100,5 @@ class LeastPrivilegeIT {
             assertThat(report.at("/metrics/listening_tcp_ports/total").asInt()).isPositive();
             assertThat(report.at("/custom_metrics/process_count/0/number").asInt()).isGreaterThan(1);
         }
-    }
-
-    private static void ensureSystemUser() throws Exception {
-        if (new ProcessBuilder("id", USER).start().waitFor() != 0) {
-            exec("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", USER);
-        }
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
     }
 }

@@ -107,6 +107,7 @@ class PackagedAgentIT {
         assertThat(first.at("/metrics").has("network_stats")).isFalse();
         assertThat(second.at("/metrics/network_stats/bytes_in").isIntegralNumber()).isTrue();
         assertThat(second.at("/custom_metrics/cpu_usage_percent/0/number").asDouble()).isBetween(0.0, 100.0);
+        assertThat(second.at("/custom_metrics/rss_bytes/0/number").asLong()).isBetween(1L << 20, 1L << 40);
         assertThat(second.at("/header/report_id").asLong()).isGreaterThan(first.at("/header/report_id").asLong());
         assertThat(state.resolve("heartbeat")).exists();
     }

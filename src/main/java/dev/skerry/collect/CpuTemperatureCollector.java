@@ -16,10 +16,16 @@ import dev.skerry.report.Report;
 /**
  * cpu_temperature_celsius from /sys/class/thermal. The zone whose type names the CPU or the SoC
  * (x86_pkg_temp, cpu-thermal, soc-thermal, ...) is preferred; otherwise the hottest zone is
- * reported. Hosts without thermal zones (most virtual machines) report nothing.
+ * reported. Hosts without thermal zones (most virtual machines) report nothing. A zone whose
+ * reading no sensor can give (the kernel's THERMAL_TEMP_INVALID, -274000, or a driver's error
+ * code read as 4294967295) is skipped like a disabled sensor.
  */
 @ApplicationScoped
 public class CpuTemperatureCollector implements Collector {
+
+    /** Readings outside this range, in millidegrees, are not temperatures. */
+    static final long MIN_MILLIDEGREES = -273_150;
+    static final long MAX_MILLIDEGREES = 500_000;
 
     private static final String[] CPU_TYPES = {"x86_pkg_temp", "cpu", "soc", "coretemp", "k10temp"};
 
@@ -39,7 +45,7 @@ public class CpuTemperatureCollector implements Collector {
         zones.sort(null);
         Double cpu = null;
         Double hottest = null;
-        IOException lastFailure = null;
+        Exception lastFailure = null;
         for (Path zone : zones) {
             double celsius;
             try {
@@ -47,7 +53,12 @@ public class CpuTemperatureCollector implements Collector {
                 if (temp == null) {
                     continue;
                 }
-                celsius = Long.parseLong(temp.text().strip()) / 1000.0;
+                long millidegrees = Long.parseLong(temp.text().strip());
+                if (millidegrees < MIN_MILLIDEGREES || millidegrees > MAX_MILLIDEGREES) {
+                    lastFailure = new MalformedFileException(zone.resolve("temp"), 1, "no temperature: " + millidegrees + " millidegrees");
+                    continue;
+                }
+                celsius = millidegrees / 1000.0;
             } catch (IOException e) {
                 lastFailure = e; // a disabled sensor answers EIO or ENODATA
                 continue;
@@ -62,8 +73,10 @@ public class CpuTemperatureCollector implements Collector {
         Double reported = cpu != null ? cpu : hottest;
         if (reported != null) {
             report.custom("cpu_temperature_celsius", Math.round(reported * 10) / 10.0);
+        } else if (lastFailure instanceof IOException failure) {
+            throw failure;
         } else if (lastFailure != null) {
-            throw lastFailure;
+            throw (MalformedFileException) lastFailure;
         }
     }
 

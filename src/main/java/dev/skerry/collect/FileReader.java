@@ -14,15 +14,20 @@ import java.util.Map;
  * /proc report a size of zero, so the buffer grows by doubling until a read meets the end.
  * Used by one cycle at a time.
  */
-final class FileReader {
+public final class FileReader {
 
     private static final int INITIAL_SIZE = 8192;
+    /**
+     * Most bytes asked of one read: the JDK copies through a temporary native buffer of the size asked for and
+     * keeps it per thread, so reading a 4 MiB table in one request would hold 4 MiB of native memory for good.
+     */
+    private static final int READ_SIZE = 64 * 1024;
     /** Nothing skerry reads is larger; a bigger file is cut here rather than exhausting memory. */
     static final int MAX_SIZE = 64 * 1024 * 1024;
 
     private final Map<Path, byte[]> buffers = new HashMap<>();
 
-    FileBytes read(Path path) throws IOException {
+    public FileBytes read(Path path) throws IOException {
         byte[] buffer = buffers.getOrDefault(path, new byte[INITIAL_SIZE]);
         int length = 0;
         try (InputStream in = Files.newInputStream(path)) {
@@ -33,7 +38,7 @@ final class FileReader {
                     }
                     buffer = Arrays.copyOf(buffer, buffer.length * 2);
                 }
-                int n = in.read(buffer, length, buffer.length - length);
+                int n = in.read(buffer, length, Math.min(READ_SIZE, buffer.length - length));
                 if (n < 0) {
                     break;
                 }

@@ -38,6 +38,9 @@ public class MemoryCollector implements Collector {
         if (total < 0) {
             throw new MalformedFileException(file.path(), 0, "no MemTotal line");
         }
+        if (available > total) {
+            throw new MalformedFileException(file.path(), 0, "MemAvailable above MemTotal");
+        }
         report.custom("memory_total_bytes", total);
         if (available >= 0) {
             report.custom("memory_available_bytes", available);

@@ -28,6 +28,12 @@ public final class Checks {
     private static final java.util.regex.Pattern PEM_KEY =
             java.util.regex.Pattern.compile("(?s)-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.*-----END ((RSA|EC) )?PRIVATE KEY-----");
 
+    /** Only an IPv6 address may hold a colon (at least two); anything else with one names a port. */
+    private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+
+    /** MQTT strings and binary data carry a two-byte length. */
+    static final int MQTT_MAX_BYTES = 65_535;
+
     private Checks() {
     }
 
@@ -44,7 +50,7 @@ public final class Checks {
         };
     }
 
-    static Duration parseDuration(String value) {
+    public static Duration parseDuration(String value) {
         try {
             return DurationConverter.parseDuration(value);
         } catch (RuntimeException e) {
@@ -72,6 +78,9 @@ public final class Checks {
         return value -> {
             long number;
             try {
+                if (!value.chars().allMatch(c -> c < 128)) {
+                    throw new NumberFormatException(); // Long.parseLong also takes other scripts' digits
+                }
                 number = Long.parseLong(value);
             } catch (NumberFormatException e) {
                 return "not a whole number";
@@ -132,6 +141,15 @@ public final class Checks {
 
     /** A private key that others can read is a key that others may have copied. */
     static String privateKeyFile(String value) {
+        return privateKeyFile(value, System.getenv("CREDENTIALS_DIRECTORY"));
+    }
+
+    /**
+     * As {@link #privateKeyFile(String)}, where {@code credentialsDirectory} is systemd's $CREDENTIALS_DIRECTORY
+     * (LoadCredential=): systemd 255 and later give the service's user read access to a root-owned 0400 credential
+     * through an ACL entry, which the mode shows as group read. Directly in that directory, group read is accepted.
+     */
+    static String privateKeyFile(String value, String credentialsDirectory) {
         String problem = readableFile(value);
         if (problem != null) {
             return problem;
@@ -140,6 +158,9 @@ public final class Checks {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(value));
             Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
             shared.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            if (isSystemdCredential(Path.of(value), credentialsDirectory)) {
+                shared.remove(PosixFilePermission.GROUP_READ);
+            }
             if (!shared.isEmpty()) {
                 return "the private key is accessible to group or others (" + PosixFilePermissions.toString(permissions)
                         + "); make it private: chmod 600 " + value;
@@ -148,6 +169,14 @@ public final class Checks {
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot check its permissions (" + e.getMessage() + ")";
         }
+    }
+
+    private static boolean isSystemdCredential(Path file, String credentialsDirectory) throws IOException {
+        if (credentialsDirectory == null || !credentialsDirectory.startsWith("/")) {
+            return false;
+        }
+        Path directory = Path.of(credentialsDirectory);
+        return Files.isDirectory(directory) && directory.toRealPath().equals(file.toRealPath().getParent());
     }
 
     static String certificateFile(String value) {
@@ -183,12 +212,27 @@ public final class Checks {
         if (value.isEmpty() || value.contains("://") || value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
             return "must be a host name or IP address, without scheme or port (e.g. abc123-ats.iot.eu-west-1.amazonaws.com)";
         }
+        if (value.contains(":") && !IPV6_LITERAL.matcher(value).matches()) {
+            return "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        }
         return null;
     }
 
+    /** An MQTT user name: a UTF-8 string of 1 to 65535 bytes. */
+    static String mqttUsername(String value) {
+        if (value.isEmpty()) {
+            return "must not be empty";
+        }
+        return value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES ? "longer than " + MQTT_MAX_BYTES + " bytes (MQTT's limit)" : null;
+    }
+
+    static String mqttPassword(String value) {
+        return value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES ? "longer than " + MQTT_MAX_BYTES + " bytes (MQTT's limit)" : null;
+    }
+
     static String topic(String value) {
-        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > 65_535) {
-            return "must have 1 to 65535 bytes";
+        if (value.isEmpty() || value.getBytes(StandardCharsets.UTF_8).length > MQTT_MAX_BYTES) {
+            return "must have 1 to " + MQTT_MAX_BYTES + " bytes";
         }
         if (value.contains("+") || value.contains("#")) {
             return "must not contain the wildcards '+' or '#'";

@@ -41,13 +41,14 @@ public final class EnvironmentCheck {
         VARIABLES.put("SKERRY_LIST_LIMIT", Checks.integer(1, MAX_LIST_LIMIT));
         VARIABLES.put("SKERRY_ALLOW_ROOT", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_SHUTDOWN_GRACE", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
+        VARIABLES.put("SKERRY_HEALTH_MAX_AGE", Checks.duration(Duration.ofSeconds(1), Duration.ofDays(7)));
         VARIABLES.put("SKERRY_ONCE_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
         VARIABLES.put("SKERRY_MQTT_HOST", Checks::host);
         VARIABLES.put("SKERRY_MQTT_PORT", Checks.integer(1, 65_535));
         VARIABLES.put("SKERRY_MQTT_TOPIC", Checks::topic);
         VARIABLES.put("SKERRY_MQTT_KEEPALIVE", Checks.duration(Duration.ofSeconds(5), Duration.ofSeconds(65_535)));
-        VARIABLES.put("SKERRY_MQTT_USERNAME", value -> value.isEmpty() ? "must not be empty" : null);
-        VARIABLES.put("SKERRY_MQTT_PASSWORD", value -> null);
+        VARIABLES.put("SKERRY_MQTT_USERNAME", Checks::mqttUsername);
+        VARIABLES.put("SKERRY_MQTT_PASSWORD", Checks::mqttPassword);
         VARIABLES.put("SKERRY_MQTT_QOS", Checks.choice("0", "1"));
         VARIABLES.put("SKERRY_MQTT_RETAIN", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_MQTT_ALPN", Checks.choice("true", "false"));

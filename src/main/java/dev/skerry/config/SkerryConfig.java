@@ -55,6 +55,9 @@ public interface SkerryConfig {
     @WithDefault("false")
     boolean allowRoot();
 
+    /** Read by {@code skerry health} only (dev.skerry.pipeline.HealthCheck); unset: three intervals and a grace. */
+    Optional<Duration> healthMaxAge();
+
     /** How long SIGTERM waits for acknowledgements still in flight. */
     @WithDefault("5s")
     Duration shutdownGrace();

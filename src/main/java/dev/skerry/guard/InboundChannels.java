@@ -1,5 +1,6 @@
 package dev.skerry.guard;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -120,9 +122,9 @@ public final class InboundChannels {
 
     private static void inetTable(Path table, String protocol, Set<Long> inodes, List<Channel> found) throws IOException {
         boolean tcp = protocol.startsWith("tcp");
-        for (String[] fields : rows(table, "sl", 10)) {
+        forEachRow(table, "sl", 10, fields -> {
             if (!inodes.contains(Long.parseLong(fields[9]))) {
-                continue;
+                return;
             }
             int state = Integer.parseInt(fields[3], 16);
             if (tcp && state == TCP_LISTEN) {
@@ -130,14 +132,14 @@ public final class InboundChannels {
             } else if (!tcp && state == UDP_CLOSE && fields[2].chars().allMatch(c -> c == '0' || c == ':')) {
                 found.add(new Channel(protocol, address(fields[1]), "bound, unconnected"));
             }
-        }
+        });
     }
 
     private static void unixTable(Path table, Set<Long> inodes, List<Channel> found) throws IOException {
         // Num RefCount Protocol Flags Type St Inode [Path]
-        for (String[] fields : rows(table, "Num", 7)) {
+        forEachRow(table, "Num", 7, fields -> {
             if (!inodes.contains(Long.parseLong(fields[6]))) {
-                continue;
+                return;
             }
             long flags = Long.parseLong(fields[3], 16);
             int type = Integer.parseInt(fields[4], 16);
@@ -148,30 +150,30 @@ public final class InboundChannels {
             } else if (type == SOCK_DGRAM && state == SS_UNCONNECTED && fields.length > 7) {
                 found.add(new Channel("unix", name, "datagram, bound, unconnected"));
             }
-        }
+        });
     }
 
-    /** The rows after the header, split on blanks; at most {@code minFields + 1} fields, the last one the rest of the line (a unix path may hold spaces). */
-    private static List<String[]> rows(Path table, String header, int minFields) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(table, StandardCharsets.ISO_8859_1);
+    /**
+     * Each row after the header, split on blanks; at most {@code minFields + 1} fields, the last one the rest of the
+     * line (a unix path may hold spaces). Rows are read one at a time: a host with ten thousand connections has
+     * megabytes of table, which must not be held in memory at once.
+     */
+    private static void forEachRow(Path table, String header, int minFields, Consumer<String[]> visitor) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.ISO_8859_1)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                String stripped = line.strip();
+                if (stripped.isEmpty() || stripped.startsWith(header)) {
+                    continue;
+                }
+                String[] fields = stripped.split("\\s+", minFields + 1);
+                if (fields.length < minFields) {
+                    throw new IOException(table + ": a line with fewer than " + minFields + " fields: " + stripped);
+                }
+                visitor.accept(fields);
+            }
         } catch (NoSuchFileException e) {
-            return List.of();
+            // no such table (IPv6 off): nothing in it
         }
-        List<String[]> rows = new ArrayList<>();
-        for (String line : lines) {
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith(header)) {
-                continue;
-            }
-            String[] fields = stripped.split("\\s+", minFields + 1);
-            if (fields.length < minFields) {
-                throw new IOException(table + ": a line with fewer than " + minFields + " fields: " + stripped);
-            }
-            rows.add(fields);
-        }
-        return rows;
     }
 
     /** {@code 0100007F:1F90} as {@code 127.0.0.1:8080}; IPv6 as {@code [::1]:8080}. Words are in host byte order. */

@@ -1,5 +1,6 @@
 package dev.skerry.publish;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import dev.skerry.report.Format;
@@ -12,6 +13,8 @@ import dev.skerry.report.Format;
 public record Topics(String template, String thing, Format format) {
 
     public static final String DEVICE_DEFENDER = "$aws/things/{thing}/defender/metrics/{format}";
+    /** Device Defender accepts at most one report per thing every 300 s. */
+    public static final Duration DEFENDER_MIN_INTERVAL = Duration.ofMinutes(5);
 
     public static Topics of(Optional<String> configured, String thing, Format format) {
         return new Topics(configured.filter(topic -> !topic.isBlank()).orElse(DEVICE_DEFENDER), thing, format);
@@ -29,6 +32,11 @@ public record Topics(String template, String thing, Format format) {
 
     public boolean deviceDefender() {
         return metrics().startsWith("$aws/things/") && metrics().contains("/defender/metrics/");
+    }
+
+    /** The interval reports are made at: the configured one, raised to 300 s in Device Defender mode. */
+    public Duration reportInterval(Duration configured) {
+        return deviceDefender() && configured.compareTo(DEFENDER_MIN_INTERVAL) < 0 ? DEFENDER_MIN_INTERVAL : configured;
     }
 
     public String accepted() {

@@ -79,6 +79,29 @@ class HostMetricsCollectorsTest {
                 .isEqualTo(Map.of("cpu_temperature_celsius", number(52.0)));
     }
 
+    /** Found by CollectorPropertiesTest: a driver's error code (0xFFFFFFFF) was reported as 4294967.3 °C. */
+    @Test
+    void cpuTemperatureSkipsReadingsNoSensorGives(@TempDir Path root) throws IOException {
+        zone(root, 0, "cpu-thermal", "4294967295");
+        zone(root, 1, "acpitz", "-274000"); // the kernel's THERMAL_TEMP_INVALID
+        HostPaths paths = new HostPaths(root.resolve("proc"), root.resolve("sys"), root);
+
+        assertThat(collect(paths, 50, new CpuTemperatureCollector()).customMetrics()).isEmpty();
+
+        zone(root, 2, "acpitz", "41000");
+        assertThat(collect(paths, 50, new CpuTemperatureCollector()).customMetrics())
+                .isEqualTo(Map.of("cpu_temperature_celsius", number(41.0)));
+    }
+
+    /** Found by CollectorPropertiesTest: lines run together gave a MemAvailable ten thousand times MemTotal. */
+    @Test
+    void memoryAvailableAboveTotalIsMalformed(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/meminfo"), "MemTotal:       24683620 kB\nMemAvailable:   243876524 kB\n");
+
+        assertThat(collect(new HostPaths(root.resolve("proc"), root, root), 50, new MemoryCollector()).customMetrics()).isEmpty();
+    }
+
     @Test
     void loggedInUsersCountsUserProcessRecords() {
         assertThat(collectStrictly("aarch64", new LoggedInUsersCollector()).customMetrics()).isEqualTo(Map.of("logged_in_users", number(1)));

@@ -72,6 +72,9 @@ class EnvironmentCheckTest {
             "SKERRY_RETRY_MAX|forever|not a duration",
             "SKERRY_SHUTDOWN_GRACE|1h|at most 300s",
             "SKERRY_ONCE_TIMEOUT|0s|at least 1s",
+            "SKERRY_MQTT_HOST|broker.local:8883|without a port", // found by ConfigurationPropertiesTest
+            "SKERRY_MQTT_HOST|10.0.0.1:1883|without a port",
+            "SKERRY_SPOOL_REPLAY_RATE|٥|not a whole number", // Arabic-Indic five, which Long.parseLong accepts
     })
     void aBadValueIsOneLineNamingTheVariable(String variable, String value, String problem) {
         Optional<String> message = check(variable, value);
@@ -100,6 +103,23 @@ class EnvironmentCheckTest {
         assertThat(check("SKERRY_THING_NAME", "é".repeat(64))).isEmpty();
         assertThat(check("SKERRY_THING_NAME", "é".repeat(65))).hasValueSatisfying(line -> assertThat(line).contains("128 bytes"));
         assertThat(check("SKERRY_THING_NAME", "tab\there")).isPresent();
+    }
+
+    @Test
+    void hostNamesAndAddressesPassIncludingIpv6() {
+        for (String host : new String[] {"broker.local", "10.0.0.1", "::1", "fd00::10:1", "::ffff:10.0.0.1", "abc123-ats.iot.eu-west-1.amazonaws.com"}) {
+            assertThat(Checks.host(host)).as(host).isNull();
+        }
+    }
+
+    /** Found by ConfigurationPropertiesTest: MQTT cannot carry a longer user name or password. */
+    @Test
+    void mqttUserNameAndPasswordHaveAtMost65535Bytes() {
+        assertThat(check("SKERRY_MQTT_USERNAME", "u".repeat(65_535))).isEmpty();
+        assertThat(check("SKERRY_MQTT_USERNAME", "é".repeat(32_768))).hasValueSatisfying(line -> assertThat(line).contains("65535 bytes"));
+        assertThat(check("SKERRY_MQTT_USERNAME", "device", "SKERRY_MQTT_PASSWORD", "p".repeat(65_535))).isEmpty();
+        assertThat(check("SKERRY_MQTT_USERNAME", "device", "SKERRY_MQTT_PASSWORD", "p".repeat(65_536)))
+                .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_MQTT_PASSWORD=(hidden): longer than 65535 bytes"));
     }
 
     @Test
@@ -165,6 +185,23 @@ class EnvironmentCheckTest {
         for (String mode : new String[] {"r--------", "rw-------"}) {
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
             assertThat(check("SKERRY_TLS_KEY", key.toString())).as(mode).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeyInSystemdsCredentialsDirectoryMayShowGroupReadButNoMore() throws IOException {
+        Path credentials = Files.createDirectories(state.resolve("credentials/skerry.service"));
+        Path key = Files.writeString(credentials.resolve("device.key"), TestCertificate.KEY);
+        Path elsewhere = Files.writeString(state.resolve("device.key"), TestCertificate.KEY);
+
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----"));
+        assertThat(Checks.privateKeyFile(key.toString(), credentials.toString())).isNull();
+        assertThat(Checks.privateKeyFile(key.toString(), null)).contains("accessible to group or others");
+        Files.setPosixFilePermissions(elsewhere, java.nio.file.attribute.PosixFilePermissions.fromString("r--r-----"));
+        assertThat(Checks.privateKeyFile(elsewhere.toString(), credentials.toString())).contains("accessible to group or others");
+        for (String mode : new String[] {"r--r--r--", "r--rw----"}) {
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+            assertThat(Checks.privateKeyFile(key.toString(), credentials.toString())).as(mode).contains("accessible to group or others");
         }
     }
 

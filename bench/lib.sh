@@ -1,0 +1,54 @@
+# Shared by the bench scripts (sourced). Every script runs in a network namespace of its own
+# (unshare -n, as root), so /proc/net holds exactly the load the script makes, not the sockets of
+# whatever else runs on the machine, and the load never touches the host's network.
+set -euo pipefail
+bench_dir=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(dirname "$bench_dir")
+clk_tck=$(getconf CLK_TCK)
+
+# Re-runs the calling script in a new network namespace with loopback up, unless it already is.
+enter_netns() {
+    if [ -z "${SKERRY_BENCH_NETNS:-}" ]; then
+        [ "$(id -u)" = 0 ] || { echo "the bench scripts need root (unshare -n)" >&2; exit 1; }
+        SKERRY_BENCH_NETNS=1 exec unshare -n bash -c 'ip link set lo up && exec "$@"' bash "$@"
+    fi
+}
+
+# Fails unless the agent and the test classes (the load generator) are built.
+require_build() {
+    [ -f "$repo/target/quarkus-app/quarkus-run.jar" ] && [ -f "$repo/target/test-classes/dev/skerry/testing/LoopbackLoad.class" ] ||
+        { echo "build first: ./mvnw -B -q package -DskipTests (bench/run.sh does)" >&2; exit 1; }
+}
+
+# Copies the built agent and test classes into $1, so a rebuild during a long run cannot change them.
+snapshot_build() {
+    cp -r "$repo/target/quarkus-app" "$1/quarkus-app"
+    cp -r "$repo/target/test-classes" "$1/test-classes"
+}
+
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# status_kb PID FIELD: a kB field of /proc/PID/status (VmRSS, VmHWM).
+status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# start_load CONNECTIONS LISTENERS SECONDS CLASSES_DIR: the loopback load in the background, returns
+# once it is set up; its pid is in $load_pid.
+start_load() {
+    local fifo
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    java -cp "$4" dev.skerry.testing.LoopbackLoad "$1" "$2" "$3" > "$fifo" &
+    load_pid=$!
+    local line
+    read -r line < "$fifo" || true
+    rm -f "$fifo"
+    case $line in ready*) ;; *) echo "load generator failed: $line" >&2; exit 1 ;; esac
+}
+
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# median of the numbers on stdin (one a line)
+median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }

@@ -1,0 +1,108 @@
+package dev.skerry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code skerry health} in both forms, the launcher's (sh, no JVM) and the application's ({@code health} argument,
+ * the native binary's health mode), against the heartbeat file the agent writes: same verdicts, same rules.
+ */
+class HealthCommandIT {
+
+    enum Form {
+        LAUNCHER, APPLICATION
+    }
+
+    @TempDir
+    Path state;
+
+    private record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private Result health(Form form, String... pairs) throws Exception {
+        List<String> command = form == Form.LAUNCHER ? List.of(Launched.LAUNCHER.toString(), "health")
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", AgentProcess.JAR.toString(), "health");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("SKERRY_") || name.equals("STATE_DIRECTORY") || name.equals("JAVA_HOME"));
+        if (form == Form.LAUNCHER) {
+            env.put("PATH", "/usr/bin:/bin"); // and no JAVA_HOME: the launcher's check needs no java
+        }
+        Map<String, String> variables = new HashMap<>(Map.of("SKERRY_STATE_DIR", state.toString()));
+        for (int i = 0; i < pairs.length; i += 2) {
+            variables.put(pairs[i], pairs[i + 1]);
+        }
+        env.putAll(variables);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<String> stderr = AgentProcess.drain(process.getErrorStream());
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), stdout, stderr.get(10, TimeUnit.SECONDS));
+    }
+
+    private void beatSecondsAgo(long seconds) throws Exception {
+        Path heartbeat = state.resolve("heartbeat");
+        if (!Files.exists(heartbeat)) {
+            Files.createFile(heartbeat);
+        }
+        Files.setLastModifiedTime(heartbeat, FileTime.from(Instant.now().minusSeconds(seconds)));
+    }
+
+    private static void assertUnhealthy(Result result, String reason) {
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.stderr().strip()).startsWith("skerry: unhealthy: ").contains(reason).doesNotContain("\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void aMissingHeartbeatIsUnhealthy(Form form) throws Exception {
+        assertUnhealthy(health(form), "no heartbeat file " + state.resolve("heartbeat"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void theAgeIsJudgedAgainstThreeIntervalsAndAGraceOrTheExplicitLimit(Form form) throws Exception {
+        beatSecondsAgo(200);
+        assertThat(health(form).exitCode()).isZero();
+        assertUnhealthy(health(form, "SKERRY_INTERVAL", "30s"), "more than 150s");
+        assertThat(health(form, "SKERRY_INTERVAL", "PT1M").exitCode()).isZero();
+        assertThat(health(form, "SKERRY_INTERVAL", "30", "SKERRY_HEALTH_MAX_AGE", "1h").exitCode()).isZero();
+        assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "2m"), "more than 120s");
+        assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "soon"), "SKERRY_HEALTH_MAX_AGE='soon' is not a duration");
+
+        beatSecondsAgo(900);
+        assertThat(health(form, "SKERRY_MQTT_HOST", "broker.local").exitCode()).as("Device Defender mode: every 300s").isZero();
+        assertUnhealthy(health(form, "SKERRY_MQTT_HOST", "broker.local", "SKERRY_MQTT_TOPIC", "fleet/{thing}"), "more than 240s");
+
+        beatSecondsAgo(-3600);
+        assertUnhealthy(health(form), "in the future");
+    }
+
+    @Test
+    void afterAReportBothFormsAreHealthy() throws Exception {
+        AgentProcess.Run run = AgentProcess.run(state, Map.of("SKERRY_ONCE", "true"));
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+
+        for (Form form : Form.values()) {
+            Result result = health(form);
+            assertThat(result.exitCode()).as(form + ": " + result).isZero();
+            assertThat(result.stdout()).startsWith("skerry: healthy: " + state.resolve("heartbeat"));
+        }
+    }
+}

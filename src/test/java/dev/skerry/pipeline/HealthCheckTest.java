@@ -1,0 +1,123 @@
+package dev.skerry.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthCheckTest {
+
+    private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path state;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int health(String... pairs) {
+        Map<String, String> env = new HashMap<>(Map.of("SKERRY_STATE_DIR", state.toString()));
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return HealthCheck.run(env, CLOCK, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private void beatSecondsAgo(long seconds) {
+        new Heartbeat(state, Clock.fixed(NOW.minusSeconds(seconds), ZoneOffset.UTC)).beat();
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFreshHeartbeatIsHealthy() throws IOException {
+        beatSecondsAgo(30);
+
+        assertThat(health()).isZero();
+        assertThat(stderr()).isEmpty();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("skerry: healthy");
+    }
+
+    @Test
+    void aMissingHeartbeatIsUnhealthyWithOneLine() {
+        assertThat(health()).isEqualTo(1);
+        assertThat(stderr().strip()).startsWith("skerry: unhealthy: no heartbeat file " + state.resolve("heartbeat")).doesNotContain("\n");
+    }
+
+    @Test
+    void theDefaultLimitIsThreeIntervalsAndAGrace() throws IOException {
+        beatSecondsAgo(3 * 60 + 60);
+        assertThat(health()).isZero();
+
+        beatSecondsAgo(3 * 60 + 61);
+        assertThat(health()).isEqualTo(1);
+        assertThat(stderr().strip()).contains("241s ago").contains("more than 240s").doesNotContain("\n");
+    }
+
+    @Test
+    void theLimitFollowsTheInterval() throws IOException {
+        beatSecondsAgo(100);
+
+        assertThat(health("SKERRY_INTERVAL", "10s")).isEqualTo(1);
+        assertThat(health("SKERRY_INTERVAL", "PT1M")).isZero();
+    }
+
+    @Test
+    void deviceDefenderModeReportsEvery300sAndTheLimitFollows() throws IOException {
+        beatSecondsAgo(900);
+
+        assertThat(health("SKERRY_INTERVAL", "60s", "SKERRY_MQTT_HOST", "broker")).isZero();
+        assertThat(health("SKERRY_INTERVAL", "60s", "SKERRY_MQTT_HOST", "broker", "SKERRY_MQTT_TOPIC", "fleet/{thing}")).isEqualTo(1);
+    }
+
+    @Test
+    void anExplicitMaxAgeWins() throws IOException {
+        beatSecondsAgo(100);
+
+        assertThat(health("SKERRY_INTERVAL", "1h", "SKERRY_HEALTH_MAX_AGE", "90s")).isEqualTo(1);
+        assertThat(health("SKERRY_HEALTH_MAX_AGE", "2m")).isZero();
+    }
+
+    @Test
+    void aHeartbeatFromBeforeTheClockWasSetBackIsNoProofOfLife() throws IOException {
+        beatSecondsAgo(-3600);
+
+        assertThat(health()).isEqualTo(1);
+        assertThat(stderr()).contains("in the future");
+    }
+
+    @Test
+    void aBadDurationIsUnhealthyAndNamed() throws IOException {
+        beatSecondsAgo(1);
+
+        assertThat(health("SKERRY_HEALTH_MAX_AGE", "soon")).isEqualTo(1);
+        assertThat(stderr().strip()).isEqualTo("skerry: unhealthy: SKERRY_HEALTH_MAX_AGE='soon' is not a duration");
+    }
+
+    @Test
+    void itFindsTheStateDirectoryAsTheAgentDoes() throws IOException {
+        Path systemd = Files.createDirectories(state.resolve("systemd"));
+        Files.setLastModifiedTime(Files.createFile(systemd.resolve(Heartbeat.FILE)), FileTime.from(NOW));
+        Map<String, String> env = Map.of("STATE_DIRECTORY", systemd + ":/var/lib/other");
+
+        assertThat(HealthCheck.run(env, CLOCK, new PrintStream(out), new PrintStream(err))).as(stderr()).isZero();
+        assertThat(HealthCheck.maxAge(env)).isEqualTo(Duration.ofSeconds(240));
+    }
+}
