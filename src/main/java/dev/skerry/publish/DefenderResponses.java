@@ -13,11 +13,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Device Defender's answers on .../accepted and .../rejected, matched to the reports sent. The
  * body of a rejection is not documented: it is parsed defensively and logged as it came, once
  * per distinct error code. A rejected report has already left the spool; it is never resent.
+ * <p>
+ * Answers are read as a tree: the only type Jackson's data binding introspects is JsonNode, the
+ * root type of readTree, registered for the native image (NativeReflectionTest checks that every
+ * type bound through data binding is).
  */
+@RegisterForReflection(targets = JsonNode.class)
 final class DefenderResponses {
 
     private static final Logger LOG = Logger.getLogger(DefenderResponses.class);
