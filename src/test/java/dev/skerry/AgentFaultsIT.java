@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.skerry.testing.Closer;
 import dev.skerry.testing.FaultProxy;
 import dev.skerry.testing.Ledger;
 import dev.skerry.testing.Mosquitto;
@@ -54,7 +55,8 @@ class AgentFaultsIT {
     private static final int HEADER = 22;
 
     private final TestPki pki = TestPki.get();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @TempDir
     Path state;
@@ -62,17 +64,6 @@ class AgentFaultsIT {
     @TempDir
     Path brokerState;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T later(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
 
     private Path spool() {
         return state.resolve("spool");
@@ -88,7 +79,7 @@ class AgentFaultsIT {
     }
 
     private Mosquitto persistentBroker(String session) {
-        Mosquitto broker = later(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
+        Mosquitto broker = closer.later(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
         TestSubscriber.connect("localhost", broker.port(), sessionOptions(session)).subscribe("fleet/#", 1).close();
         return broker;
     }
@@ -99,7 +90,7 @@ class AgentFaultsIT {
 
     /** Every report the broker kept for the session, in arrival order, once no more come for two seconds. */
     private List<JsonNode> receivedBy(Mosquitto broker, String session) throws Exception {
-        TestSubscriber subscriber = later(TestSubscriber.connect("localhost", broker.port(), sessionOptions(session)));
+        TestSubscriber subscriber = closer.later(TestSubscriber.connect("localhost", broker.port(), sessionOptions(session)));
         int seen = -1;
         while (subscriber.messages().size() != seen) {
             seen = subscriber.messages().size();
@@ -263,10 +254,10 @@ class AgentFaultsIT {
 
     @Test
     void onAFullDiskTheAgentKeepsRunningDropsTheOldestCountedAndRecoversWhenSpaceReturns(@TempDir Path small) throws Exception {
-        Tmpfs disk = later(Tmpfs.mount(small, "16k")); // four pages: four report files
-        Mosquitto broker = later(Mosquitto.tls(pki).start());
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(broker.port(), pki).subscribe("fleet/#"));
-        FaultProxy network = later(FaultProxy.to(broker.port()));
+        Tmpfs disk = closer.later(Tmpfs.mount(small, "16k")); // four pages: four report files
+        Mosquitto broker = closer.later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(broker.port(), pki).subscribe("fleet/#"));
+        FaultProxy network = closer.later(FaultProxy.to(broker.port()));
         network.refuse(true); // the broker is out of reach until the disk has room again
         Path spoolDir = disk.dir().resolve("spool");
         Map<String, String> env = AgentProcess.publishingTo(pki, network.port(), "SKERRY_INTERVAL", "1s",

@@ -8,21 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.skerry.testing.Closer;
 import dev.skerry.testing.Mosquitto;
 import dev.skerry.testing.Ports;
 import dev.skerry.testing.Received;
@@ -34,22 +33,12 @@ class AgentPublishingIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TestPki pki = TestPki.get();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @TempDir
     Path state;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T later(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
 
     private Map<String, String> broker(int port, String... more) {
         return AgentProcess.publishingTo(pki, port, more);
@@ -68,8 +57,8 @@ class AgentPublishingIT {
     @Test
     void onceWithABrokerExitsZeroAfterTheBrokersAcknowledgement() throws Exception {
         Mosquitto.assumeAvailable();
-        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Mosquitto mosquitto = closer.later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
 
         AgentProcess.Run run = AgentProcess.run(state, broker(mosquitto.port(), "SKERRY_ONCE", "true"));
 
@@ -87,8 +76,8 @@ class AgentPublishingIT {
     @Test
     void certificatesGivenAsPemTextInVariablesWorkAndAreNeverWrittenToDisk() throws Exception {
         Mosquitto.assumeAvailable();
-        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Mosquitto mosquitto = closer.later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
         Map<String, String> env = broker(mosquitto.port(), "SKERRY_ONCE", "true");
         env.remove("SKERRY_TLS_CA");
         env.remove("SKERRY_TLS_CERT");
@@ -131,8 +120,8 @@ class AgentPublishingIT {
     @Test
     void inMemoryFirstModeAReportAcknowledgedQuicklyNeverTouchesTheDisk() throws Exception {
         Mosquitto.assumeAvailable();
-        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Mosquitto mosquitto = closer.later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
         Process agent = AgentProcess.start(state, broker(mosquitto.port(), "SKERRY_INTERVAL", "1s", "SKERRY_SPOOL_MODE", "memory-first"));
         AgentProcess.drain(agent.getInputStream());
         AgentProcess.drain(agent.getErrorStream());

@@ -16,10 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.skerry.testing.Closer;
 import dev.skerry.testing.LoopbackDns;
 import dev.skerry.testing.Mosquitto;
 import dev.skerry.testing.TestPki;
@@ -33,22 +34,12 @@ import dev.skerry.testing.TestSubscriber;
 class NoInboundChannelIT {
 
     private final TestPki pki = TestPki.get();
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @AutoClose
+    final Closer closer = new Closer();
 
     @TempDir
     Path state;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable resource : resources) {
-            resource.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T later(T resource) {
-        resources.add(0, resource);
-        return resource;
-    }
 
     private Map<String, String> broker(int port) {
         // SKERRY_MQTT_HOST=localhost: a name to resolve, so a resolver socket left open would show
@@ -58,17 +49,17 @@ class NoInboundChannelIT {
     @Test
     void whilePublishingTheAgentHoldsNoListeningOrUnconnectedSocket() throws Exception {
         Mosquitto.assumeAvailable();
-        Mosquitto mosquitto = later(Mosquitto.tls(pki).start());
-        TestSubscriber subscriber = later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
+        Mosquitto mosquitto = closer.later(Mosquitto.tls(pki).start());
+        TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#"));
         // Quarkus switches Vert.x's own resolver off unless quarkus.vertx.use-async-dns=true; Main switches it off even
         // then. Turned on here, the test fails if Main's switch goes. Netty's resolver answers localhost from
         // /etc/hosts without a query: with an empty hosts file and a DNS server on loopback it must send a real one.
-        LoopbackDns dns = later(LoopbackDns.start());
+        LoopbackDns dns = closer.later(LoopbackDns.start());
         Map<String, String> env = broker(mosquitto.port());
         env.put("QUARKUS_VERTX_USE_ASYNC_DNS", "true");
         env.put("QUARKUS_VERTX_RESOLVER_HOSTS_PATH", Files.writeString(state.resolve("hosts"), "").toString());
         env.put("QUARKUS_VERTX_RESOLVER_SERVERS", dns.address());
-        Launched agent = later(Launched.start(state, env));
+        Launched agent = closer.later(Launched.start(state, env));
 
         assertThat(subscriber.awaitMessages(2, TestSubscriber.TIMEOUT)).as("the connection is up").hasSizeGreaterThanOrEqualTo(2);
         Path proc = agent.proc();
