@@ -19,6 +19,7 @@ import dev.skerry.collect.Collection;
 import dev.skerry.collect.FileBytes;
 import dev.skerry.collect.HostPaths;
 import dev.skerry.collect.Hosts;
+import dev.skerry.collect.ListeningTcpPortsCollector;
 import dev.skerry.collect.NetworkStatsCollector;
 import dev.skerry.collect.SocketTable;
 import dev.skerry.collect.TcpConnectionsCollector;
@@ -27,7 +28,7 @@ import dev.skerry.report.Report;
 /**
  * The hot code of a cycle on the recorded hosts of src/test/resources/hosts: the socket table parser on the
  * 10,000-connection /proc/net/tcp (in memory, no I/O), and the tcp_connections and network_stats collectors as a
- * cycle runs them (reading the files). Time per operation.
+ * cycle runs them (reading the files), alone and with listening_tcp_ports, which shares its table. Time per operation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +37,7 @@ public class Parsers {
 
     private FileBytes tcp10k;
     private Collection connections10k;
+    private Collection tcp10kBoth;
     private Collection networkStats;
 
     @Setup(Level.Trial)
@@ -45,6 +47,7 @@ public class Parsers {
         byte[] bytes = Files.readAllBytes(tcp);
         tcp10k = new FileBytes(tcp, bytes, bytes.length);
         connections10k = new Collection(List.of(new TcpConnectionsCollector()), conn10k, ReportSizes.LIST_LIMIT);
+        tcp10kBoth = new Collection(List.of(new ListeningTcpPortsCollector(), new TcpConnectionsCollector()), conn10k, ReportSizes.LIST_LIMIT);
         networkStats = new Collection(List.of(new NetworkStatsCollector()), Hosts.host("x86_64"), ReportSizes.LIST_LIMIT);
         networkStats.collect(Report.builder()); // the first cycle only keeps the counters
     }
@@ -62,6 +65,14 @@ public class Parsers {
     public Report tcpConnections10k() {
         Report.Builder builder = Report.builder();
         connections10k.collect(builder);
+        return builder.build(1);
+    }
+
+    /** Both collectors of the TCP table, listening_tcp_ports and tcp_connections, as one cycle runs them. */
+    @Benchmark
+    public Report tcpCollectors10k() {
+        Report.Builder builder = Report.builder();
+        tcp10kBoth.collect(builder);
         return builder.build(1);
     }
 

@@ -7,6 +7,20 @@ package dev.skerry.collect;
  */
 public final class Lines {
 
+    /** The value of each byte as a hexadecimal digit, -1 for any other byte: no method call per digit. */
+    private static final byte[] HEX_VALUE = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            HEX_VALUE[c] = (byte) (c - '0');
+        }
+        for (int c = 'a'; c <= 'f'; c++) {
+            HEX_VALUE[c] = (byte) (c - 'a' + 10);
+            HEX_VALUE[c - 'a' + 'A'] = (byte) (c - 'a' + 10);
+        }
+    }
+
     private final FileBytes file;
     private final byte[] bytes;
     private final int length;
@@ -101,7 +115,7 @@ public final class Lines {
         }
         long value = 0;
         for (int i = 0; i < digits; i++) {
-            int digit = Character.digit(bytes[position++], 16);
+            int digit = HEX_VALUE[bytes[position++] & 0xFF];
             if (digit < 0) {
                 throw malformed("expected a hex digit");
             }
@@ -113,7 +127,7 @@ public final class Lines {
     /** Counts the hexadecimal digits from the current position without consuming them. */
     public int hexDigitsAhead() {
         int end = position;
-        while (end < lineEnd && Character.digit(bytes[end], 16) >= 0) {
+        while (end < lineEnd && HEX_VALUE[bytes[end] & 0xFF] >= 0) {
             end++;
         }
         return end - position;

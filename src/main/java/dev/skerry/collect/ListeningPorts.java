@@ -1,42 +1,33 @@
 package dev.skerry.collect;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 import dev.skerry.report.Counted;
 import dev.skerry.report.Listener;
 
-/** Listening sockets of one protocol, IPv4 and IPv6 together, as distinct (port, interface) pairs. */
+/** Listening sockets of one protocol, IPv4 and IPv6 together, gathered as distinct (port, interface) pairs. */
 final class ListeningPorts {
 
-    private ListeningPorts() {
+    private final InterfaceAddresses interfaces;
+    private final TreeSet<Listener> listeners = new TreeSet<>();
+
+    ListeningPorts(InterfaceAddresses interfaces) {
+        this.interfaces = interfaces;
     }
 
-    /** Null when neither table exists (no such protocol on this host). */
-    static Counted<Listener> read(Cycle cycle, String ipv4Table, String ipv6Table, Predicate<Socket> listening) throws IOException {
-        FileBytes ipv4 = cycle.proc(ipv4Table);
-        FileBytes ipv6 = cycle.proc(ipv6Table);
-        if (ipv4 == null && ipv6 == null) {
-            return null;
+    /** A socket the caller found to be listening; one without a port (not bound yet) is not a listener. */
+    void add(Socket socket) {
+        if (socket.localPort() != 0) {
+            listeners.add(new Listener(socket.localPort(), socket.localInterface(interfaces)));
         }
-        InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
-        TreeSet<Listener> listeners = new TreeSet<>();
-        java.util.function.Consumer<Socket> visitor = socket -> {
-            if (socket.localPort() != 0 && listening.test(socket)) {
-                listeners.add(new Listener(socket.localPort(), socket.localInterface(interfaces)));
-            }
-        };
-        if (ipv4 != null) {
-            SocketTable.parse(ipv4, false, visitor);
-        }
-        if (ipv6 != null) {
-            SocketTable.parse(ipv6, true, visitor);
-        }
-        ArrayList<Listener> kept = new ArrayList<>(Math.min(listeners.size(), cycle.listLimit()));
+    }
+
+    /** The first {@code limit} in port order, with the number of all of them. */
+    Counted<Listener> counted(int limit) {
+        ArrayList<Listener> kept = new ArrayList<>(Math.min(listeners.size(), limit));
         for (Listener listener : listeners) {
-            if (kept.size() == cycle.listLimit()) {
+            if (kept.size() == limit) {
                 break;
             }
             kept.add(listener);

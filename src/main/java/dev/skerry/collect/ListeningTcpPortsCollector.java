@@ -17,9 +17,9 @@ public class ListeningTcpPortsCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        var ports = ListeningPorts.read(cycle, "net/tcp", "net/tcp6", socket -> socket.state() == Socket.LISTEN);
-        if (ports != null) {
-            report.listeningTcpPorts(ports);
+        var sockets = TcpSockets.of(cycle);
+        if (sockets.listening != null) {
+            report.listeningTcpPorts(sockets.listening);
         }
     }
 }

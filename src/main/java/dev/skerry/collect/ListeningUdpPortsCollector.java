@@ -1,6 +1,7 @@
 package dev.skerry.collect;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,10 +21,23 @@ public class ListeningUdpPortsCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        var ports = ListeningPorts.read(cycle, "net/udp", "net/udp6",
-                socket -> socket.state() == Socket.CLOSE && socket.remoteUnspecified());
-        if (ports != null) {
-            report.listeningUdpPorts(ports);
+        FileBytes ipv4 = cycle.proc("net/udp");
+        FileBytes ipv6 = cycle.proc("net/udp6");
+        if (ipv4 == null && ipv6 == null) {
+            return;
         }
+        ListeningPorts listening = new ListeningPorts(InterfaceAddresses.of(cycle));
+        Consumer<Socket> visitor = socket -> {
+            if (socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
+                listening.add(socket);
+            }
+        };
+        if (ipv4 != null) {
+            SocketTable.parse(ipv4, false, visitor);
+        }
+        if (ipv6 != null) {
+            SocketTable.parse(ipv6, true, visitor);
+        }
+        report.listeningUdpPorts(listening.counted(cycle.listLimit()));
     }
 }

@@ -36,10 +36,8 @@ public final class SocketTable {
         }
     }
 
+    /** Exactly {@code words} words of 8 hex digits: a shorter address fails on its digits, a longer one on the ':' after it. */
     private static void address(Lines lines, int words, byte[] into) {
-        if (lines.hexDigitsAhead() != words * 8) {
-            throw lines.malformed("expected an address of " + words * 8 + " hex digits");
-        }
         for (int w = 0; w < words; w++) {
             Addresses.putKernelWord(lines.hex(8), into, w * 4);
         }
