@@ -29,9 +29,9 @@ public final class Reporter {
         health.add(source);
     }
 
-    /** A tick arrived while the previous cycle was still running and was skipped. */
-    public void tickDropped() {
-        ticksDropped.incrementAndGet();
+    /** Ticks that came while the previous cycle was still running and were skipped. */
+    public void ticksDropped(long count) {
+        ticksDropped.addAndGet(count);
     }
 
     public Report report() {

@@ -110,6 +110,43 @@ class PipelineTest {
     }
 
     @Test
+    void anErrorThatEscapesACycleDoesNotStopTheTicks() {
+        AtomicInteger calls = new AtomicInteger();
+        Collector failingOnce = collector("memory hungry", (cycle, report) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("simulated");
+            }
+            report.custom("v", 1);
+        });
+
+        try (Pipeline pipeline = pipeline(emitted::add, failingOnce)) {
+            pipeline.start(Duration.ofMillis(20));
+            await().atMost(Duration.ofSeconds(10)).until(() -> emitted.size() >= 3);
+        }
+        assertThat(calls.get()).isGreaterThan(emitted.size());
+    }
+
+    @Test
+    void ticksKeepTheirRateAfterASlowCycleInsteadOfCatchingUp() {
+        AtomicInteger calls = new AtomicInteger();
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        Collector slowOnce = collector("slow once", (cycle, report) -> {
+            starts.add(System.nanoTime());
+            if (calls.incrementAndGet() == 2) {
+                sleep(1_000);
+            }
+        });
+
+        try (Pipeline pipeline = pipeline(emitted::add, slowOnce)) {
+            pipeline.start(Duration.ofMillis(200));
+            await().atMost(Duration.ofSeconds(20)).until(() -> starts.size() >= 5);
+        }
+        assertThat(starts.get(3) - starts.get(2)).as("no burst of the ticks missed during the slow cycle")
+                .isGreaterThan(Duration.ofMillis(100).toNanos());
+        assertThat(custom(emitted.get(3), "ticks_dropped")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void aFinishedCycleTouchesTheHeartbeat() throws Exception {
         try (Pipeline pipeline = pipeline(emitted::add, collector("fine", (cycle, report) -> report.custom("v", 1)))) {
             assertThat(pipeline.cycle()).isTrue();
