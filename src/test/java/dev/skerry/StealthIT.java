@@ -45,7 +45,7 @@ class StealthIT {
             List<String> cmdline = agent.cmdline();
             assertThat(Path.of(cmdline.get(0)).getFileName()).hasToString(expectedName);
             assertThat(cmdline).contains("-XX:+DisableAttachMechanism", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xmx32m",
-                    "-XX:TieredStopAtLevel=1")
+                    "-XX:TieredStopAtLevel=1", "-XX:AsyncDeflationInterval=60000", "-XX:GuaranteedSafepointInterval=300000")
                     .noneMatch(arg -> arg.startsWith("-agentlib") || arg.startsWith("-javaagent") || arg.contains("jmxremote"));
             assertThat(Path.of("/tmp/hsperfdata_" + System.getProperty("user.name"), String.valueOf(agent.pid()))).doesNotExist();
             assertThat(Path.of("/tmp/.java_pid" + agent.pid())).doesNotExist();
