@@ -37,7 +37,9 @@ public class CpuTemperatureCollector implements Collector {
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
         List<Path> zones = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycle.paths().sys("class/thermal"), "thermal_zone*")) {
+        // a filter rather than a glob, which would compile a regular expression every cycle
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycle.paths().sys("class/thermal"),
+                entry -> entry.getFileName().toString().startsWith("thermal_zone"))) {
             entries.forEach(zones::add);
         } catch (NoSuchFileException e) {
             return;

@@ -9,9 +9,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * What the collectors of one cycle share: each file is read at most once per cycle (the listening
- * ports and the connections both come from /proc/net/tcp), and values derived from files, such as
- * the host's interface addresses, are computed once.
+ * What the collectors of one cycle share: each file is read at most once per cycle, and values
+ * derived from files, such as the host's interface addresses or the TCP table that both the
+ * listening ports and the connections come from, are computed once.
  */
 public final class Cycle {
 
@@ -41,6 +41,18 @@ public final class Cycle {
     /** A file under the procfs root, or null when it does not exist (IPv6 off, no such kernel feature). */
     public FileBytes proc(String relative) throws IOException {
         return read(paths.proc(relative));
+    }
+
+    /**
+     * A file under the procfs root streamed rather than read whole, or null when it does not exist;
+     * not kept for the rest of the cycle, so for a file that one reader parses once. The caller closes it.
+     */
+    public Lines procStream(String relative) throws IOException {
+        try {
+            return reader.stream(paths.proc(relative));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     public FileBytes sys(String relative) throws IOException {

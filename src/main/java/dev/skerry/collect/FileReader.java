@@ -21,11 +21,12 @@ public final class FileReader {
      * Most bytes asked of one read: the JDK copies through a temporary native buffer of the size asked for and
      * keeps it per thread, so reading a 4 MiB table in one request would hold 4 MiB of native memory for good.
      */
-    private static final int READ_SIZE = 64 * 1024;
+    static final int READ_SIZE = 64 * 1024;
     /** Nothing skerry reads is larger; a bigger file is cut here rather than exhausting memory. */
     static final int MAX_SIZE = 64 * 1024 * 1024;
 
     private final Map<Path, byte[]> buffers = new HashMap<>();
+    private final Map<Path, byte[]> streamBuffers = new HashMap<>();
 
     public FileBytes read(Path path) throws IOException {
         byte[] buffer = buffers.getOrDefault(path, new byte[INITIAL_SIZE]);
@@ -47,5 +48,15 @@ public final class FileReader {
         }
         buffers.put(path, buffer);
         return new FileBytes(path, buffer, length);
+    }
+
+    /**
+     * The file's lines read as they are parsed, through a buffer of {@value #READ_SIZE} bytes kept
+     * per path; for the socket tables, megabytes at ten thousand connections. The caller closes it.
+     */
+    public Lines stream(Path path) throws IOException {
+        InputStream in = Files.newInputStream(path);
+        byte[] buffer = streamBuffers.computeIfAbsent(path, unused -> new byte[READ_SIZE]);
+        return new Lines(path, buffer, in);
     }
 }

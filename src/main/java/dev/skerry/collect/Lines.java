@@ -1,17 +1,25 @@
 package dev.skerry.collect;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
 /**
- * A cursor over the lines of a {@link FileBytes} that parses fields in place: no String per line
- * or per field, which matters when /proc/net/tcp holds ten thousand sockets.
+ * A cursor over the lines of a file that parses fields in place: no String per line or per
+ * field, which matters when /proc/net/tcp holds ten thousand sockets. Either over a whole file
+ * read into memory ({@link FileBytes#lines()}), or streaming it through a buffer of a fixed size
+ * ({@link FileReader#stream}), so that a table of megabytes never sits in the heap whole.
  * Every parse method throws {@link MalformedFileException} naming the file and line.
  */
-public final class Lines {
+public final class Lines implements AutoCloseable {
 
     /** The value of each byte as a hexadecimal digit, -1 for any other byte: no method call per digit. */
     private static final byte[] HEX_VALUE = new byte[256];
 
     static {
-        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        Arrays.fill(HEX_VALUE, (byte) -1);
         for (int c = '0'; c <= '9'; c++) {
             HEX_VALUE[c] = (byte) (c - '0');
         }
@@ -21,20 +29,37 @@ public final class Lines {
         }
     }
 
-    private final FileBytes file;
-    private final byte[] bytes;
-    private final int length;
+    private final Path path;
+    private byte[] bytes;
+    private int length;
+    /** Where more of the file comes from when streaming; null for a file read whole, and once the end is met. */
+    private InputStream source;
     private int lineStart;
     private int lineEnd;
     private int position;
     private int lineNumber;
 
     Lines(FileBytes file) {
-        this.file = file;
-        this.bytes = file.buffer();
-        this.length = file.length();
+        this(file.path(), file.buffer(), file.length(), null);
+    }
+
+    /** Streams from {@code source} through {@code buffer}, which must not be empty; a line longer than the buffer is read into a larger copy. */
+    Lines(Path path, byte[] buffer, InputStream source) {
+        this(path, buffer, 0, source);
+    }
+
+    private Lines(Path path, byte[] bytes, int length, InputStream source) {
+        this.path = path;
+        this.bytes = bytes;
+        this.length = length;
+        this.source = source;
         this.lineEnd = -1;
     }
+
+    public Path path() {
+        return path;
+    }
+
 
     /**
      * Moves to the next line; false at the end of the file. The kernel ends every line with a
@@ -43,12 +68,24 @@ public final class Lines {
      */
     public boolean next() {
         int start = lineEnd + 1;
+        int end = start;
+        while (true) {
+            while (end < length && bytes[end] != '\n') {
+                end++;
+            }
+            if (end < length || source == null) {
+                break;
+            }
+            // streaming, and the line goes on past the buffer: keep its start, read more after it
+            System.arraycopy(bytes, start, bytes, 0, length - start);
+            length -= start;
+            end -= start;
+            start = 0;
+            lineEnd = -1;
+            readMore();
+        }
         if (start >= length) {
             return false;
-        }
-        int end = start;
-        while (end < length && bytes[end] != '\n') {
-            end++;
         }
         lineStart = start;
         lineEnd = end;
@@ -58,6 +95,38 @@ public final class Lines {
             throw malformed("cut short (the last line has no newline)");
         }
         return true;
+    }
+
+    private void readMore() {
+        if (length == bytes.length) {
+            if (bytes.length >= FileReader.MAX_SIZE) {
+                throw malformed("a line longer than " + FileReader.MAX_SIZE + " bytes");
+            }
+            bytes = Arrays.copyOf(bytes, bytes.length * 2);
+        }
+        try {
+            int n = source.read(bytes, length, Math.min(FileReader.READ_SIZE, bytes.length - length));
+            if (n < 0) {
+                close();
+            } else {
+                length += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes the file when streaming; nothing to do for a file read whole. */
+    @Override
+    public void close() {
+        if (source != null) {
+            try {
+                source.close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
+            source = null;
+        }
     }
 
     public int lineNumber() {
@@ -225,6 +294,6 @@ public final class Lines {
     }
 
     public MalformedFileException malformed(String problem) {
-        return new MalformedFileException(file.path(), lineNumber, problem);
+        return new MalformedFileException(path, lineNumber, problem);
     }
 }

@@ -21,23 +21,23 @@ public class ListeningUdpPortsCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        FileBytes ipv4 = cycle.proc("net/udp");
-        FileBytes ipv6 = cycle.proc("net/udp6");
-        if (ipv4 == null && ipv6 == null) {
-            return;
-        }
-        ListeningPorts listening = new ListeningPorts(InterfaceAddresses.of(cycle));
-        Consumer<Socket> visitor = socket -> {
-            if (socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
-                listening.add(socket);
+        try (Lines ipv4 = cycle.procStream("net/udp"); Lines ipv6 = cycle.procStream("net/udp6")) {
+            if (ipv4 == null && ipv6 == null) {
+                return;
             }
-        };
-        if (ipv4 != null) {
-            SocketTable.parse(ipv4, false, visitor);
+            ListeningPorts listening = new ListeningPorts(InterfaceAddresses.of(cycle));
+            Consumer<Socket> visitor = socket -> {
+                if (socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
+                    listening.add(socket);
+                }
+            };
+            if (ipv4 != null) {
+                SocketTable.parse(ipv4, false, visitor);
+            }
+            if (ipv6 != null) {
+                SocketTable.parse(ipv6, true, visitor);
+            }
+            report.listeningUdpPorts(listening.counted(cycle.listLimit()));
         }
-        if (ipv6 != null) {
-            SocketTable.parse(ipv6, true, visitor);
-        }
-        report.listeningUdpPorts(listening.counted(cycle.listLimit()));
     }
 }

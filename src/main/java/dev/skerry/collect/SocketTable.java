@@ -13,9 +13,12 @@ public final class SocketTable {
 
     /** Calls the visitor once per socket; a line that does not parse throws {@link MalformedFileException}. */
     public static void parse(FileBytes file, boolean ipv6, Consumer<Socket> visitor) {
-        Lines lines = file.lines();
+        parse(file.lines(), ipv6, visitor);
+    }
+
+    public static void parse(Lines lines, boolean ipv6, Consumer<Socket> visitor) {
         if (!lines.next() || !lines.skipIf("sl")) {
-            throw new MalformedFileException(file.path(), 1, "missing the 'sl local_address' header");
+            throw new MalformedFileException(lines.path(), 1, "missing the 'sl local_address' header");
         }
         int words = ipv6 ? 4 : 1;
         Socket socket = new Socket();

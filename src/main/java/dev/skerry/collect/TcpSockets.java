@@ -11,7 +11,7 @@ import dev.skerry.report.Listener;
 /**
  * /proc/net/tcp and tcp6 parsed once per cycle for both of their metrics, listening_tcp_ports and
  * tcp_connections: at ten thousand connections the tables are megabytes, and one pass over them
- * costs half of two.
+ * costs half of two. They are streamed, not held whole.
  */
 final class TcpSockets {
 
@@ -33,33 +33,29 @@ final class TcpSockets {
     }
 
     private static TcpSockets parse(Cycle cycle) {
-        FileBytes ipv4;
-        FileBytes ipv6;
-        try {
-            ipv4 = cycle.proc("net/tcp");
-            ipv6 = cycle.proc("net/tcp6");
+        try (Lines ipv4 = cycle.procStream("net/tcp"); Lines ipv6 = cycle.procStream("net/tcp6")) {
+            if (ipv4 == null && ipv6 == null) {
+                return new TcpSockets(null, null);
+            }
+            InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
+            ListeningPorts listening = new ListeningPorts(interfaces);
+            EstablishedConnections established = new EstablishedConnections(interfaces, cycle.listLimit());
+            Consumer<Socket> visitor = socket -> {
+                if (socket.state() == Socket.ESTABLISHED) {
+                    established.add(socket);
+                } else if (socket.state() == Socket.LISTEN) {
+                    listening.add(socket);
+                }
+            };
+            if (ipv4 != null) {
+                SocketTable.parse(ipv4, false, visitor);
+            }
+            if (ipv6 != null) {
+                SocketTable.parse(ipv6, true, visitor);
+            }
+            return new TcpSockets(listening.counted(cycle.listLimit()), established.counted());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (ipv4 == null && ipv6 == null) {
-            return new TcpSockets(null, null);
-        }
-        InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
-        ListeningPorts listening = new ListeningPorts(interfaces);
-        EstablishedConnections established = new EstablishedConnections(interfaces, cycle.listLimit());
-        Consumer<Socket> visitor = socket -> {
-            if (socket.state() == Socket.ESTABLISHED) {
-                established.add(socket);
-            } else if (socket.state() == Socket.LISTEN) {
-                listening.add(socket);
-            }
-        };
-        if (ipv4 != null) {
-            SocketTable.parse(ipv4, false, visitor);
-        }
-        if (ipv6 != null) {
-            SocketTable.parse(ipv6, true, visitor);
-        }
-        return new TcpSockets(listening.counted(cycle.listLimit()), established.counted());
     }
 }

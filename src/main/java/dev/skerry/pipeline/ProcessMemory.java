@@ -8,6 +8,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,6 +33,10 @@ public final class ProcessMemory implements HealthSource {
     private final Path status;
     private final FileReader reader = new FileReader();
     private final Set<String> heapPools = new HashSet<>();
+    /** Asked for once: the lookup walks the platform's MXBean registry, which costs more than the rest of this. */
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private long collectionsSeen = -1;
+    private long heapAfterLastGc = -1;
     private final Set<String> logged = new HashSet<>();
 
     public ProcessMemory() {
@@ -71,8 +76,20 @@ public final class ProcessMemory implements HealthSource {
      * would miss what young collections promote, which is where a leak shows first.
      */
     long heapAfterLastGc() {
+        long collections = 0;
+        for (GarbageCollectorMXBean collector : collectors) {
+            collections += collector.getCollectionCount();
+        }
+        if (collections != collectionsSeen) { // building the GcInfo costs far more than counting, and most cycles see no collection
+            collectionsSeen = collections;
+            heapAfterLastGc = readHeapAfterLastGc();
+        }
+        return heapAfterLastGc;
+    }
+
+    private long readHeapAfterLastGc() {
         com.sun.management.GcInfo latest = null;
-        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean collector : collectors) {
             if (collector instanceof com.sun.management.GarbageCollectorMXBean hotspot) {
                 com.sun.management.GcInfo info = hotspot.getLastGcInfo();
                 if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {

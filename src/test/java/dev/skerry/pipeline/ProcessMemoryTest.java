@@ -36,6 +36,27 @@ class ProcessMemoryTest {
     }
 
     @Test
+    void heapAfterGcFollowsEachNewCollection() {
+        ProcessMemory memory = new ProcessMemory();
+        System.gc();
+        long before = memory.heapAfterLastGc();
+        assertThat(memory.heapAfterLastGc()).as("no collection since: the same figure").isEqualTo(before);
+
+        byte[][] retained = new byte[16][];
+        for (int i = 0; i < retained.length; i++) {
+            retained[i] = new byte[1024 * 1024];
+        }
+        System.gc();
+        long holding = memory.heapAfterLastGc();
+        retained = null;
+        System.gc();
+        long released = memory.heapAfterLastGc();
+
+        assertThat(holding).isGreaterThan(before + 12L * 1024 * 1024);
+        assertThat(released).isLessThan(holding - 12L * 1024 * 1024);
+    }
+
+    @Test
     void readsVmRssInKibibytes() throws IOException {
         Path status = Files.writeString(dir.resolve("status"), "Name:\tjava\nVmPeak:\t 9999 kB\nVmRSS:\t   51200 kB\nThreads:\t12\n");
 
