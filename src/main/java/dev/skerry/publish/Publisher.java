@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,15 +22,12 @@ import dev.skerry.spool.Spool;
 import dev.skerry.spool.SpoolCounters;
 import dev.skerry.spool.SpooledReport;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSession;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
 import io.smallrye.reactive.messaging.mqtt.session.RequestedQoS;
 import io.smallrye.reactive.messaging.mqtt.session.SessionEvent;
 import io.smallrye.reactive.messaging.mqtt.session.SessionState;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -41,6 +38,10 @@ import io.vertx.core.buffer.Buffer;
  * session reconnects by itself with jittered exponential backoff; a publish that fails while
  * connected (no PUBACK in time, connection lost mid-flight) is retried with the same backoff.
  * In Device Defender mode only the freshest report is sent: older ones are dropped as stale.
+ *
+ * <p>The drain loop runs on the spool thread (the spool's file operations block) and hands each
+ * PUBLISH to the connection's event loop: two thread hand-offs per report, the fewest with the
+ * file operations kept off the event loop.
  */
 public final class Publisher implements HealthSource, AutoCloseable {
 
@@ -51,14 +52,15 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
     /** The report whose PUBACK is awaited, with the packet id once the PUBLISH was written. */
     private static final class InFlight {
-        final long reportId;
-        final UniEmitter<? super Void> emitter;
+        final SpooledReport report;
+        final long startedNanos;
         volatile int packetId = -1;
         volatile int earlyAck = -1;
+        Runnable cancelTimeout;
 
-        InFlight(long reportId, UniEmitter<? super Void> emitter) {
-            this.reportId = reportId;
-            this.emitter = emitter;
+        InFlight(SpooledReport report, long startedNanos) {
+            this.report = report;
+            this.startedNanos = startedNanos;
         }
     }
 
@@ -70,23 +72,23 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private final Clock clock;
     private final java.security.cert.X509Certificate clientCertificate;
     private final DefenderResponses responses;
-    private final ExecutorService spoolThread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "skerry-spool");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private volatile Thread spoolWorker;
+    private final ScheduledThreadPoolExecutor spoolThread = spoolThread();
+    private final JitteredBackoff backoff;
+    private int failedAttempts; // of the current step; on the spool thread only
     private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
     private final Map<Long, CompletableFuture<Boolean>> waiters = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private volatile CompletableFuture<Void> connected = new CompletableFuture<>();
+    /** The Vert.x context of the connection: a publish handed to it is written without a further thread hop. */
+    private volatile Context connection;
     private volatile CompletableFuture<Void> work = new CompletableFuture<>();
     private volatile boolean everConnected;
     private volatile String lastProblem;
     private volatile long lastExpiryWarning;
     private volatile boolean stopping;
     private final AtomicLong problemsLogged = new AtomicLong();
-    private Cancellable loop;
 
     /** What publishing needs besides the connection itself. */
     public record Settings(MqttQoS qos, boolean retain, Duration ackTimeout, int replayRate, Duration retryBase, Duration retryMax) {
@@ -103,6 +105,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
         this.clock = clock;
         this.clientCertificate = clientCertificate;
         this.responses = new DefenderResponses(topics);
+        this.backoff = new JitteredBackoff(settings.retryBase(), settings.retryMax());
         session.sessionStateHandler(this::sessionChanged)
                 .publishCompletionHandler(this::acknowledged)
                 .publishCompletionExpirationHandler(packetId -> failInFlight(packetId, "no PUBACK within the ack timeout"))
@@ -117,8 +120,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
             session.subscribe(topics.rejected(), RequestedQoS.QOS_0);
         }
         session.start();
-        loop = Multi.createBy().repeating().uni(this::step).indefinitely()
-                .subscribe().with(sent -> { }, failure -> LOG.error("The publishing loop ended; this is a bug", failure));
+        onSpoolThread(this::drain);
     }
 
     /** A report was added to the spool: send it now rather than at the next idle check. */
@@ -131,12 +133,74 @@ public final class Publisher implements HealthSource, AutoCloseable {
         return waiters.computeIfAbsent(reportId, id -> new CompletableFuture<>());
     }
 
-    private Uni<Boolean> step() {
-        return Uni.createFrom().completionStage(() -> connected)
-                .chain(() -> Uni.createFrom().item(this::nextReport).runSubscriptionOn(spoolThread))
-                .chain(next -> next.isPresent() ? deliver(next.get()) : idle())
-                .onFailure().invoke(this::publishFailed)
-                .onFailure().retry().withBackOff(settings.retryBase(), settings.retryMax()).withJitter(0.5).indefinitely();
+    private ScheduledThreadPoolExecutor spoolThread() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "skerry-spool");
+            thread.setDaemon(true);
+            spoolWorker = thread;
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
+    /** Runs action on the spool thread: at once when already there. Nothing runs once it has shut down. */
+    private void onSpoolThread(Runnable action) {
+        if (Thread.currentThread() == spoolWorker && !spoolThread.isShutdown()) {
+            guarded(action).run();
+        } else {
+            onSpoolThreadAfter(Duration.ZERO, action);
+        }
+    }
+
+    /** Runs action on the spool thread after delay; cancel() calls it off. Once closed, nothing is run. */
+    private Runnable onSpoolThreadAfter(Duration delay, Runnable action) {
+        try {
+            ScheduledFuture<?> scheduled = spoolThread.schedule(guarded(action), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> scheduled.cancel(false);
+        } catch (RejectedExecutionException closed) {
+            return () -> { };
+        }
+    }
+
+    /** A step that throws is a bug, but must not end the loop: it is logged and tried again after the backoff. */
+    private Runnable guarded(Runnable action) {
+        return () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.error("A publishing step failed; this is a bug", e);
+                    failed(e);
+                }
+            }
+        };
+    }
+
+    /** One turn of the loop, on the spool thread: send the oldest report once connected, or wait for one. */
+    private void drain() {
+        if (stopping) {
+            return;
+        }
+        CompletableFuture<Void> up = connected;
+        if (!up.isDone()) {
+            up.thenRun(() -> onSpoolThread(this::drain));
+            return;
+        }
+        Optional<SpooledReport> next;
+        try {
+            next = nextReport();
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        if (next.isPresent()) {
+            send(next.get());
+        } else {
+            failedAttempts = 0;
+            idle();
+        }
     }
 
     private Optional<SpooledReport> nextReport() {
@@ -147,28 +211,83 @@ public final class Publisher implements HealthSource, AutoCloseable {
         return spool.oldest();
     }
 
-    private Uni<Boolean> deliver(SpooledReport report) {
-        long started = System.nanoTime();
-        return publish(report)
-                .emitOn(spoolThread)
-                .invoke(() -> {
-                    spool.remove(report.reportId());
-                    acknowledged.incrementAndGet();
-                    if (topics.deviceDefender()) {
-                        responses.sent(report.reportId());
-                    }
-                    complete(report.reportId(), true);
-                    lastProblem = null;
-                })
-                .chain(() -> pace(started))
-                .replaceWith(true);
+    /** Until wake() or the next idle check, whichever comes first. */
+    private void idle() {
+        CompletableFuture<Void> waiting = new CompletableFuture<>();
+        work = waiting;
+        Runnable cancelCheck = onSpoolThreadAfter(IDLE_CHECK, () -> waiting.complete(null));
+        waiting.thenRun(() -> {
+            cancelCheck.run();
+            onSpoolThread(this::drain);
+        });
     }
 
-    /** Waits what is left of this report's share of a second at the replay rate, if anything. */
-    private Uni<Void> pace(long startedNanos) {
-        Duration pause = pauseAfter(startedNanos, System.nanoTime(), settings.replayRate());
-        Uni<Void> now = Uni.createFrom().voidItem();
-        return pause.isZero() ? now : now.onItem().delayIt().by(pause);
+    private void send(SpooledReport report) {
+        InFlight flight = new InFlight(report, System.nanoTime());
+        inFlight.set(flight);
+        flight.cancelTimeout = onSpoolThreadAfter(settings.ackTimeout(),
+                () -> fail(flight, "no PUBACK within " + settings.ackTimeout().toSeconds() + "s"));
+        onConnection(() -> session.publish(topics.metrics(report.format()), Buffer.buffer(report.payload()), settings.qos(), false, settings.retain())
+                .onComplete(written -> {
+                    if (written.failed()) {
+                        fail(flight, written.cause());
+                    } else if (settings.qos() == MqttQoS.AT_MOST_ONCE) {
+                        succeed(flight);
+                    } else {
+                        flight.packetId = written.result();
+                        if (flight.earlyAck == flight.packetId) {
+                            acknowledged(flight.packetId);
+                        }
+                    }
+                }));
+    }
+
+    private void succeed(InFlight flight) {
+        if (inFlight.compareAndSet(flight, null)) {
+            onSpoolThread(() -> delivered(flight));
+        }
+    }
+
+    private void fail(InFlight flight, String reason) {
+        fail(flight, new IllegalStateException(reason));
+    }
+
+    private void fail(InFlight flight, Throwable failure) {
+        if (inFlight.compareAndSet(flight, null)) {
+            onSpoolThread(() -> {
+                flight.cancelTimeout.run();
+                failed(failure);
+            });
+        }
+    }
+
+    /** On the spool thread: the report leaves the spool, and the next goes once its share of a second at the replay rate is over. */
+    private void delivered(InFlight flight) {
+        flight.cancelTimeout.run();
+        long reportId = flight.report.reportId();
+        spool.remove(reportId);
+        acknowledged.incrementAndGet();
+        if (topics.deviceDefender()) {
+            responses.sent(reportId);
+        }
+        complete(reportId, true);
+        lastProblem = null;
+        failedAttempts = 0;
+        Duration pause = pauseAfter(flight.startedNanos, System.nanoTime(), settings.replayRate());
+        if (pause.isZero()) {
+            drain();
+        } else {
+            onSpoolThreadAfter(pause, this::drain);
+        }
+    }
+
+    /** On the spool thread: logged once per distinct problem, tried again after the backoff. */
+    private void failed(Throwable failure) {
+        if (stopping) {
+            return; // the report stays in the spool for the next start
+        }
+        publishFailed(failure);
+        onSpoolThreadAfter(backoff.delay(failedAttempts++), this::drain);
     }
 
     /**
@@ -180,34 +299,13 @@ public final class Publisher implements HealthSource, AutoCloseable {
         return Duration.ofNanos(Math.max(0, 1_000_000_000L / rate - (nowNanos - startedNanos)));
     }
 
-    private Uni<Boolean> idle() {
-        work = new CompletableFuture<>();
-        return Uni.createFrom().completionStage(work)
-                .ifNoItem().after(IDLE_CHECK).recoverWithItem((Void) null)
-                .replaceWith(false);
-    }
-
-    private Uni<Void> publish(SpooledReport report) {
-        return Uni.createFrom().<Void>emitter(emitter -> {
-            InFlight flight = new InFlight(report.reportId(), emitter);
-            inFlight.set(flight);
-            session.publish(topics.metrics(report.format()), Buffer.buffer(report.payload()), settings.qos(), false, settings.retain())
-                    .onComplete(written -> {
-                        if (written.failed()) {
-                            inFlight.compareAndSet(flight, null);
-                            emitter.fail(written.cause());
-                        } else if (settings.qos() == MqttQoS.AT_MOST_ONCE) {
-                            inFlight.compareAndSet(flight, null);
-                            emitter.complete(null);
-                        } else {
-                            flight.packetId = written.result();
-                            if (flight.earlyAck == flight.packetId) {
-                                acknowledged(flight.packetId);
-                            }
-                        }
-                    });
-        }).ifNoItem().after(settings.ackTimeout()).failWith(() -> new TimeoutException("no PUBACK within " + settings.ackTimeout().toSeconds() + "s"))
-                .onTermination().invoke(() -> inFlight.getAndUpdate(current -> current != null && current.reportId == report.reportId() ? null : current));
+    private void onConnection(Runnable action) {
+        Context context = connection;
+        if (context == null) {
+            action.run();
+        } else {
+            context.runOnContext(ignored -> action.run());
+        }
     }
 
     private void acknowledged(int packetId) {
@@ -217,15 +315,15 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
         if (flight.packetId == -1) {
             flight.earlyAck = packetId;
-        } else if (flight.packetId == packetId && inFlight.compareAndSet(flight, null)) {
-            flight.emitter.complete(null);
+        } else if (flight.packetId == packetId) {
+            succeed(flight);
         }
     }
 
     private void failInFlight(Integer packetId, String reason) {
         InFlight flight = inFlight.get();
-        if (flight != null && (packetId == null || flight.packetId == packetId) && inFlight.compareAndSet(flight, null)) {
-            flight.emitter.fail(new IllegalStateException(reason));
+        if (flight != null && (packetId == null || flight.packetId == packetId)) {
+            fail(flight, reason);
         }
     }
 
@@ -235,6 +333,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
                 reconnects.incrementAndGet();
             }
             everConnected = true;
+            connection = Vertx.currentContext();
             LOG.infof("Connected to %s; publishing to %s", broker, topics.metrics());
             lastProblem = null;
             connected.complete(null);
@@ -354,15 +453,12 @@ public final class Publisher implements HealthSource, AutoCloseable {
             }
         }
         stopping = true;
-        if (loop != null) {
-            loop.cancel();
-        }
         try {
             session.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debugf("Stopping the MQTT session: %s", e);
         }
-        spoolThread.submit(spool::close);
+        spoolThread.execute(spool::close);
         spoolThread.shutdown();
         try {
             spoolThread.awaitTermination(5, TimeUnit.SECONDS);
