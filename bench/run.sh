@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Every benchmark of skerry, in one command, as recorded in bench/RESULTS.md:
 #   bash bench/run.sh [--quick | --full] [--skip-build]
-#   --quick  3 repetitions of 10-cycle windows, short JMH, 2 spool drains; no soak (~12 min)
-#   --full   7 repetitions of 20-cycle windows, JMH 2 forks, 3 spool drains, and the 60-minute soak
-#   (default) as --full without the soak (~30 min); run bench/soak.sh on its own for that.
+#   --quick  3 repetitions of 10-cycle windows after 30 s and again after 5 min, short JMH, 2 spool drains;
+#            no soak (~22 min)
+#   --full   7 repetitions of 20-cycle windows after 40 s and after 5 min, JMH 2 forks, 3 spool drains, and the 60-minute soak
+#   (default) as --full without the soak (~35 min); run bench/soak.sh on its own for that.
 # Needs root (each scenario runs in a network namespace of its own), gcc, jq, openssl, mosquitto.
 # Prints a markdown summary; the soak writes bench/soak.csv and bench/soak.svg.
 source "$(dirname "$0")/lib.sh"
@@ -17,8 +18,8 @@ for arg in "$@"; do
     esac
 done
 case $mode in
-    quick) reps=3 window=10 warmup=30 starts=3 drains=2 jmh=(-f 1 -wi 2 -i 3 -w 1s -r 1s) ;;
-    *) reps=7 window=20 warmup=40 starts=5 drains=3 jmh=(-f 2 -wi 3 -i 5 -w 2s -r 2s) ;;
+    quick) reps=3 window=10 warmup=30 steady=300 starts=3 drains=2 jmh=(-f 1 -wi 2 -i 3 -w 1s -r 1s) ;;
+    *) reps=7 window=20 warmup=40 steady=300 starts=5 drains=3 jmh=(-f 2 -wi 3 -i 5 -w 2s -r 2s) ;;
 esac
 cd "$repo"
 if $build; then
@@ -36,7 +37,7 @@ echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src deploy
 echo
 echo "## Scenarios (200 TCP and 200 UDP listeners)"
 for connections in 0 1000 10000; do
-    bash "$bench_dir/scenario.sh" "$connections" "$reps" "$window" "$warmup" "$starts" "$floor" "$classpath"
+    bash "$bench_dir/scenario.sh" "$connections" "$reps" "$window" "$warmup" "$steady" "$starts" "$floor" "$classpath"
 done
 echo
 echo "## Spool drain"
