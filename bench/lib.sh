@@ -31,7 +31,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # cpu_ns PID: CPU time the process's live threads have run so far, in nanoseconds (the scheduler's own
 # account, /proc/PID/task/*/schedstat; clock ticks are too coarse for a cycle of a few milliseconds).
 # Threads that have ended are not in it: use it over windows in which the process starts none.
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d\n", s}'; }
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f\n", s}'; }
 # status_kb PID FIELD: a kB field of /proc/PID/status (VmRSS, VmHWM).
 status_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
