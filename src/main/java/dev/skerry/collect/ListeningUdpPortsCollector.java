@@ -21,22 +21,13 @@ public class ListeningUdpPortsCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        try (Lines ipv4 = cycle.procStream("net/udp"); Lines ipv6 = cycle.procStream("net/udp6")) {
-            if (ipv4 == null && ipv6 == null) {
-                return;
+        ListeningPorts listening = new ListeningPorts(InterfaceAddresses.of(cycle));
+        Consumer<Socket> visitor = socket -> {
+            if (socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
+                listening.add(socket);
             }
-            ListeningPorts listening = new ListeningPorts(InterfaceAddresses.of(cycle));
-            Consumer<Socket> visitor = socket -> {
-                if (socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
-                    listening.add(socket);
-                }
-            };
-            if (ipv4 != null) {
-                SocketTable.parse(ipv4, false, visitor);
-            }
-            if (ipv6 != null) {
-                SocketTable.parse(ipv6, true, visitor);
-            }
+        };
+        if (SocketTable.parseBoth(cycle, "net/udp", "net/udp6", visitor)) {
             report.listeningUdpPorts(listening.counted(cycle.listLimit()));
         }
     }

@@ -1,5 +1,6 @@
 package dev.skerry.collect;
 
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /**
@@ -9,6 +10,22 @@ import java.util.function.Consumer;
 public final class SocketTable {
 
     private SocketTable() {
+    }
+
+    /**
+     * Streams a protocol's IPv4 and IPv6 tables (such as net/tcp and net/tcp6) through the visitor;
+     * false when neither exists (no such protocol on this host). A missing IPv6 table is IPv6 turned off.
+     */
+    static boolean parseBoth(Cycle cycle, String ipv4Table, String ipv6Table, Consumer<Socket> visitor) throws IOException {
+        try (Lines ipv4 = cycle.procStream(ipv4Table); Lines ipv6 = cycle.procStream(ipv6Table)) {
+            if (ipv4 != null) {
+                parse(ipv4, false, visitor);
+            }
+            if (ipv6 != null) {
+                parse(ipv6, true, visitor);
+            }
+            return ipv4 != null || ipv6 != null;
+        }
     }
 
     /** Calls the visitor once per socket; a line that does not parse throws {@link MalformedFileException}. */

@@ -33,29 +33,23 @@ final class TcpSockets {
     }
 
     private static TcpSockets parse(Cycle cycle) {
-        try (Lines ipv4 = cycle.procStream("net/tcp"); Lines ipv6 = cycle.procStream("net/tcp6")) {
-            if (ipv4 == null && ipv6 == null) {
+        InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
+        ListeningPorts listening = new ListeningPorts(interfaces);
+        EstablishedConnections established = new EstablishedConnections(interfaces, cycle.listLimit());
+        Consumer<Socket> visitor = socket -> {
+            if (socket.state() == Socket.ESTABLISHED) {
+                established.add(socket);
+            } else if (socket.state() == Socket.LISTEN) {
+                listening.add(socket);
+            }
+        };
+        try {
+            if (!SocketTable.parseBoth(cycle, "net/tcp", "net/tcp6", visitor)) {
                 return new TcpSockets(null, null);
             }
-            InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
-            ListeningPorts listening = new ListeningPorts(interfaces);
-            EstablishedConnections established = new EstablishedConnections(interfaces, cycle.listLimit());
-            Consumer<Socket> visitor = socket -> {
-                if (socket.state() == Socket.ESTABLISHED) {
-                    established.add(socket);
-                } else if (socket.state() == Socket.LISTEN) {
-                    listening.add(socket);
-                }
-            };
-            if (ipv4 != null) {
-                SocketTable.parse(ipv4, false, visitor);
-            }
-            if (ipv6 != null) {
-                SocketTable.parse(ipv6, true, visitor);
-            }
-            return new TcpSockets(listening.counted(cycle.listLimit()), established.counted());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new TcpSockets(listening.counted(cycle.listLimit()), established.counted());
     }
 }
