@@ -60,7 +60,6 @@ public final class Lines implements AutoCloseable {
         return path;
     }
 
-
     /**
      * Moves to the next line; false at the end of the file. The kernel ends every line with a
      * newline, so a last line without one means the file was cut short: that is malformed, not
