@@ -179,7 +179,7 @@ public class Skerry implements QuarkusApplication {
         }
         var mqtt = config.mqtt();
         var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
-                mqtt.ackTimeout(), config.spool().replayRate(), config.retry().base(), config.retry().max());
+                mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
         publisher.start();
         return publisher;

@@ -54,6 +54,8 @@ public final class EnvironmentCheck {
         VARIABLES.put("SKERRY_MQTT_ALPN", Checks.choice("true", "false"));
         VARIABLES.put("SKERRY_MQTT_PROXY", Checks::proxy);
         VARIABLES.put("SKERRY_MQTT_ACK_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        // below the MQTT client's in-flight queue (16, BrokerOptions), which also holds publishes given up on until they expire
+        VARIABLES.put("SKERRY_MQTT_MAX_INFLIGHT", Checks.integer(1, 10));
         VARIABLES.put("SKERRY_TLS_CERT", Checks::certificateFile);
         VARIABLES.put("SKERRY_TLS_KEY", Checks::privateKeyFile);
         VARIABLES.put("SKERRY_TLS_CA", Checks::certificateFile);

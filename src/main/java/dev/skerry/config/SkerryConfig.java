@@ -107,6 +107,10 @@ public interface SkerryConfig {
 
         @WithDefault("30s")
         Duration ackTimeout();
+
+        /** Generic mode: reports between their PUBLISH and the delete of their file; Device Defender mode sends one at a time. */
+        @WithDefault("1")
+        int maxInflight();
     }
 
     interface Tls {

@@ -3,16 +3,19 @@ package dev.skerry.publish;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
@@ -32,16 +35,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Drains the spool to the broker, oldest first, one report in flight at a time (so order is
- * kept across reconnects), at most replay-rate reports a second. A report leaves the spool only
- * on the broker's PUBACK (under QoS 0: once written to the socket, since no PUBACK comes). The
- * session reconnects by itself with jittered exponential backoff; a publish that fails while
- * connected (no PUBACK in time, connection lost mid-flight) is retried with the same backoff.
- * In Device Defender mode only the freshest report is sent: older ones are dropped as stale.
+ * Drains the spool to the broker, oldest first, at most replay-rate reports a second, with at most
+ * max-in-flight reports between their PUBLISH and the delete of their file (one by default). A report
+ * leaves the spool only on the broker's PUBACK (under QoS 0: once written to the socket, since no
+ * PUBACK comes). The session reconnects by itself with jittered exponential backoff; a publish that
+ * fails while connected (no PUBACK in time, connection lost mid-flight) gives up every report in
+ * flight, and they are sent again, oldest first, after the same backoff. So a fault repeats at most
+ * max-in-flight reports, and the broker sees each report for the first time in order: reports in
+ * flight together travel in order on one connection. In Device Defender mode only the freshest report
+ * is sent, one at a time: older ones are dropped as stale.
  *
  * <p>The drain loop runs on the spool thread (the spool's file operations block) and hands each
  * PUBLISH to the connection's event loop: two thread hand-offs per report, the fewest with the
- * file operations kept off the event loop.
+ * file operations kept off the event loop. With several in flight, the next PUBLISH goes out while
+ * the files of acknowledged reports are deleted, and the PUBACKs that came meanwhile are deleted
+ * together with one directory fsync.
  */
 public final class Publisher implements HealthSource, AutoCloseable {
 
@@ -50,17 +58,18 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private static final long DAY_MILLIS = 86_400_000L;
     static final int EXPIRY_WARNING_DAYS = 30;
 
-    /** The report whose PUBACK is awaited, with the packet id once the PUBLISH was written. */
+    /** A report sent and not yet deleted, with the packet id once the PUBLISH was written. */
     private static final class InFlight {
         final SpooledReport report;
-        final long startedNanos;
+        /** Acknowledged or given up, whichever came first: what comes after is ignored. */
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile boolean acknowledged;
         volatile int packetId = -1;
         volatile int earlyAck = -1;
         Runnable cancelTimeout;
 
-        InFlight(SpooledReport report, long startedNanos) {
+        InFlight(SpooledReport report) {
             this.report = report;
-            this.startedNanos = startedNanos;
         }
     }
 
@@ -75,8 +84,15 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private volatile Thread spoolWorker;
     private final ScheduledThreadPoolExecutor spoolThread = spoolThread();
     private final JitteredBackoff backoff;
-    private int failedAttempts; // of the current step; on the spool thread only
-    private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
+    // on the spool thread only
+    private int failedAttempts; // of the current step
+    private boolean retryScheduled; // a failure's backoff runs: nothing is sent before it ends
+    private boolean drainScheduled; // a drain paced by the replay rate is due
+    private boolean idling;
+    private boolean awaitingConnection;
+    private long lastSendNanos = System.nanoTime() - 1_000_000_000L;
+    /** Oldest first; changed on the spool thread only, read by the event loop to match PUBACKs. */
+    private final Deque<InFlight> inFlight = new ConcurrentLinkedDeque<>();
     private final Map<Long, CompletableFuture<Boolean>> waiters = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -91,7 +107,13 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private final AtomicLong problemsLogged = new AtomicLong();
 
     /** What publishing needs besides the connection itself. */
-    public record Settings(MqttQoS qos, boolean retain, Duration ackTimeout, int replayRate, Duration retryBase, Duration retryMax) {
+    public record Settings(MqttQoS qos, boolean retain, Duration ackTimeout, int replayRate, int maxInFlight, Duration retryBase,
+            Duration retryMax) {
+        public Settings {
+            if (replayRate < 1 || maxInFlight < 1) {
+                throw new IllegalArgumentException("replayRate and maxInFlight must be at least 1");
+            }
+        }
     }
 
     public Publisher(Vertx vertx, MqttClientSessionOptions options, Spool spool, Topics topics, Settings settings,
@@ -101,7 +123,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
         this.spool = spool;
         this.topics = topics;
         this.settings = topics.deviceDefender() ? new Settings(MqttQoS.AT_LEAST_ONCE, false, settings.ackTimeout(),
-                settings.replayRate(), settings.retryBase(), settings.retryMax()) : settings;
+                settings.replayRate(), 1, settings.retryBase(), settings.retryMax()) : settings;
         this.clock = clock;
         this.clientCertificate = clientCertificate;
         this.responses = new DefenderResponses(topics);
@@ -178,32 +200,52 @@ public final class Publisher implements HealthSource, AutoCloseable {
         };
     }
 
-    /** One turn of the loop, on the spool thread: send the oldest report once connected, or wait for one. */
+    /** One turn of the loop, on the spool thread: once connected, send the next reports while the window has room, or wait for one. */
     private void drain() {
-        if (stopping) {
+        if (stopping || retryScheduled) {
             return;
         }
         CompletableFuture<Void> up = connected;
         if (!up.isDone()) {
-            up.thenRun(() -> onSpoolThread(this::drain));
+            if (!awaitingConnection) {
+                awaitingConnection = true;
+                up.thenRun(() -> onSpoolThread(() -> {
+                    awaitingConnection = false;
+                    drain();
+                }));
+            }
             return;
         }
-        Optional<SpooledReport> next;
-        try {
-            next = nextReport();
-        } catch (RuntimeException e) {
-            failed(e);
-            return;
-        }
-        if (next.isPresent()) {
+        while (inFlight.size() < settings.maxInFlight()) {
+            Optional<SpooledReport> next;
+            try {
+                next = nextReport();
+            } catch (RuntimeException e) {
+                failed(e);
+                return;
+            }
+            if (next.isEmpty()) {
+                if (inFlight.isEmpty()) {
+                    failedAttempts = 0;
+                }
+                idle();
+                return;
+            }
+            Duration pause = pauseAfter(lastSendNanos, System.nanoTime(), settings.replayRate());
+            if (!pause.isZero()) {
+                drainAfter(pause);
+                return;
+            }
             send(next.get());
-        } else {
-            failedAttempts = 0;
-            idle();
         }
     }
 
+    /** The oldest report not yet in flight. */
     private Optional<SpooledReport> nextReport() {
+        InFlight newest = inFlight.peekLast();
+        if (newest != null) {
+            return spool.after(newest.report.reportId());
+        }
         spool.persistOverdue();
         if (topics.deviceDefender() && spool.dropAllButNewest() > 0) {
             failWaitersNotIn(spool.oldest());
@@ -213,18 +255,36 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
     /** Until wake() or the next idle check, whichever comes first. */
     private void idle() {
+        if (idling) {
+            return;
+        }
+        idling = true;
         CompletableFuture<Void> waiting = new CompletableFuture<>();
         work = waiting;
         Runnable cancelCheck = onSpoolThreadAfter(IDLE_CHECK, () -> waiting.complete(null));
         waiting.thenRun(() -> {
             cancelCheck.run();
-            onSpoolThread(this::drain);
+            onSpoolThread(() -> {
+                idling = false;
+                drain();
+            });
         });
     }
 
+    private void drainAfter(Duration pause) {
+        if (!drainScheduled) {
+            drainScheduled = true;
+            onSpoolThreadAfter(pause, () -> {
+                drainScheduled = false;
+                drain();
+            });
+        }
+    }
+
     private void send(SpooledReport report) {
-        InFlight flight = new InFlight(report, System.nanoTime());
-        inFlight.set(flight);
+        InFlight flight = new InFlight(report);
+        inFlight.addLast(flight);
+        lastSendNanos = System.nanoTime();
         flight.cancelTimeout = onSpoolThreadAfter(settings.ackTimeout(),
                 () -> fail(flight, "no PUBACK within " + settings.ackTimeout().toSeconds() + "s"));
         onConnection(() -> session.publish(topics.metrics(report.format()), Buffer.buffer(report.payload()), settings.qos(), false, settings.retain())
@@ -236,15 +296,20 @@ public final class Publisher implements HealthSource, AutoCloseable {
                     } else {
                         flight.packetId = written.result();
                         if (flight.earlyAck == flight.packetId) {
-                            acknowledged(flight.packetId);
+                            succeed(flight);
                         }
                     }
                 }));
     }
 
     private void succeed(InFlight flight) {
-        if (inFlight.compareAndSet(flight, null)) {
-            onSpoolThread(() -> delivered(flight));
+        if (flight.settled.compareAndSet(false, true)) {
+            flight.acknowledged = true;
+            onSpoolThread(() -> {
+                if (deleteAcknowledged()) {
+                    drain();
+                }
+            });
         }
     }
 
@@ -253,47 +318,70 @@ public final class Publisher implements HealthSource, AutoCloseable {
     }
 
     private void fail(InFlight flight, Throwable failure) {
-        if (inFlight.compareAndSet(flight, null)) {
-            onSpoolThread(() -> {
-                flight.cancelTimeout.run();
-                failed(failure);
-            });
+        if (flight.settled.compareAndSet(false, true)) {
+            onSpoolThread(() -> giveUp(flight, failure));
         }
     }
 
-    /** On the spool thread: the report leaves the spool, and the next goes once its share of a second at the replay rate is over. */
-    private void delivered(InFlight flight) {
-        flight.cancelTimeout.run();
-        long reportId = flight.report.reportId();
-        spool.remove(reportId);
-        acknowledged.incrementAndGet();
-        if (topics.deviceDefender()) {
-            responses.sent(reportId);
+    /**
+     * On the spool thread: the acknowledged reports leave the spool, all with one directory fsync, and their
+     * places in flight are free. False when there were none (an earlier turn took them along).
+     */
+    private boolean deleteAcknowledged() {
+        List<InFlight> done = inFlight.stream().filter(flight -> flight.acknowledged).toList();
+        if (done.isEmpty()) {
+            return false;
         }
-        complete(reportId, true);
+        spool.remove(done.stream().map(flight -> flight.report.reportId()).toList());
+        for (InFlight flight : done) {
+            flight.cancelTimeout.run();
+            inFlight.remove(flight);
+            long reportId = flight.report.reportId();
+            acknowledged.incrementAndGet();
+            if (topics.deviceDefender()) {
+                responses.sent(reportId);
+            }
+            complete(reportId, true);
+        }
         lastProblem = null;
         failedAttempts = 0;
-        Duration pause = pauseAfter(flight.startedNanos, System.nanoTime(), settings.replayRate());
-        if (pause.isZero()) {
-            drain();
-        } else {
-            onSpoolThreadAfter(pause, this::drain);
+        return true;
+    }
+
+    /**
+     * On the spool thread: a report in flight failed, so every one still unacknowledged is given up (their late
+     * PUBACKs are ignored) and sent again, oldest first, after the backoff.
+     */
+    private void giveUp(InFlight failedFlight, Throwable failure) {
+        if (!inFlight.contains(failedFlight)) {
+            return;
         }
+        deleteAcknowledged();
+        for (InFlight flight : inFlight) {
+            flight.settled.set(true);
+            flight.cancelTimeout.run();
+        }
+        inFlight.clear();
+        failed(failure);
     }
 
     /** On the spool thread: logged once per distinct problem, tried again after the backoff. */
     private void failed(Throwable failure) {
-        if (stopping) {
-            return; // the report stays in the spool for the next start
+        if (stopping || retryScheduled) {
+            return; // stopping: the report stays in the spool for the next start
         }
         publishFailed(failure);
-        onSpoolThreadAfter(backoff.delay(failedAttempts++), this::drain);
+        retryScheduled = true;
+        onSpoolThreadAfter(backoff.delay(failedAttempts++), () -> {
+            retryScheduled = false;
+            drain();
+        });
     }
 
     /**
-     * The pause after a report whose send began at {@code startedNanos}, so that reports start at most {@code rate} a
-     * second: 1/rate minus the time the send and its acknowledgement already took (a fixed pause after each
-     * acknowledgement would add to that time and slow a replay well below the rate).
+     * The pause after a send that began at {@code startedNanos}, so that reports start at most {@code rate} a
+     * second: 1/rate minus the time since (a fixed pause after each acknowledgement would add to the time the
+     * send took and slow a replay well below the rate).
      */
     static Duration pauseAfter(long startedNanos, long nowNanos, int rate) {
         return Duration.ofNanos(Math.max(0, 1_000_000_000L / rate - (nowNanos - startedNanos)));
@@ -308,22 +396,29 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
     }
 
+    /** On the event loop. A PUBACK matching no report in flight is a late one of a publish given up on: that report was or will be sent again. */
     private void acknowledged(int packetId) {
-        InFlight flight = inFlight.get();
-        if (flight == null) {
-            return; // a late PUBACK of a publish already given up on: the report was or will be sent again
+        for (InFlight flight : inFlight) {
+            if (flight.packetId == packetId) {
+                succeed(flight);
+                return;
+            }
         }
-        if (flight.packetId == -1) {
-            flight.earlyAck = packetId;
-        } else if (flight.packetId == packetId) {
-            succeed(flight);
+        for (InFlight flight : inFlight) {
+            if (flight.packetId == -1) {
+                flight.earlyAck = packetId; // the PUBACK overtook the publish's own completion
+                return;
+            }
         }
     }
 
+    /** The report with this packet id failed, or (packetId null) every report in flight. */
     private void failInFlight(Integer packetId, String reason) {
-        InFlight flight = inFlight.get();
-        if (flight != null && (packetId == null || flight.packetId == packetId)) {
-            fail(flight, reason);
+        for (InFlight flight : inFlight) {
+            if (packetId == null || flight.packetId == packetId) {
+                fail(flight, reason);
+                return;
+            }
         }
     }
 
@@ -444,7 +539,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (inFlight.get() != null && System.nanoTime() < deadline) {
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -190,15 +191,28 @@ public final class Spool implements AutoCloseable {
         return Optional.ofNullable(entries.firstEntry()).map(e -> e.getValue().report);
     }
 
+    /** The oldest report with a higher id than reportId: the next to send after it. */
+    public synchronized Optional<SpooledReport> after(long reportId) {
+        return Optional.ofNullable(entries.higherEntry(reportId)).map(e -> e.getValue().report);
+    }
+
     /** The broker acknowledged the report: forget it and delete its file, if it has one. False when unknown. */
     public synchronized boolean remove(long reportId) {
-        Entry entry = entries.remove(reportId);
-        if (entry == null) {
-            return false;
+        return remove(List.of(reportId)) == 1;
+    }
+
+    /** The broker acknowledged these reports: forgets them and deletes their files with one directory fsync. Returns how many were known. */
+    public synchronized int remove(Collection<Long> reportIds) {
+        List<Entry> gone = new ArrayList<>();
+        for (long reportId : reportIds) {
+            Entry entry = entries.remove(reportId);
+            if (entry != null) {
+                bytes -= entry.size();
+                gone.add(entry);
+            }
         }
-        bytes -= entry.size();
-        deleteFiles(List.of(entry));
-        return true;
+        deleteFiles(gone);
+        return gone.size();
     }
 
     /** Device Defender accepts only current reports: drops all but the newest, counted as droppedStale. */

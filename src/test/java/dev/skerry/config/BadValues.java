@@ -56,6 +56,7 @@ public final class BadValues {
         generators.put("SKERRY_MQTT_PROXY", random -> pick(random, "proxy.local:3128", "ftp://proxy.local:21", "http://proxy.local",
                 "socks4://10.0.0.1:1080", "http://:3128", "http://pro xy:3128", "//proxy:3128", " "));
         generators.put("SKERRY_MQTT_ACK_TIMEOUT", duration("0s", "900ms", "11m", "1h"));
+        generators.put("SKERRY_MQTT_MAX_INFLIGHT", integer(1, 10));
         generators.put("SKERRY_TLS_CERT", this::badCertificateFile);
         generators.put("SKERRY_TLS_KEY", this::badKeyFile);
         generators.put("SKERRY_TLS_CA", this::badCertificateFile);

@@ -59,6 +59,7 @@ class EnvironmentCheckTest {
             "SKERRY_MQTT_RETAIN|maybe|one of true, false",
             "SKERRY_MQTT_ALPN|on|one of true, false",
             "SKERRY_MQTT_ACK_TIMEOUT|never|not a duration",
+            "SKERRY_MQTT_MAX_INFLIGHT|11|between 1 and 10",
             "SKERRY_TLS_CERT|/no/such/cert.pem|no such file",
             "SKERRY_TLS_CA|relative.pem|absolute path",
             "SKERRY_TLS_CERT_PEM|not a certificate|no PEM certificate",

@@ -62,16 +62,26 @@ class PublisherFaultsTest extends PublishingTestBase {
 
     @Test
     void brokerRestartedAtRandomMomentsLosesNothing(@TempDir Path brokerState) throws Exception {
+        restartTheBroker("broker-restarts", brokerState, 1, Duration.ofMillis(200));
+    }
+
+    @Test
+    void brokerRestartedWithSeveralReportsInFlightLosesNothingAndKeepsTheOrder(@TempDir Path brokerState) throws Exception {
+        restartTheBroker("broker-restarts-4-in-flight", brokerState, 4, Duration.ofMillis(20));
+    }
+
+    /** RESTARTS broker restarts at random moments while a producer spools a report every {@code every}. */
+    private void restartTheBroker(String scenario, Path brokerState, int maxInFlight, Duration every) throws Exception {
         Mosquitto broker = persistentBroker(brokerState);
-        subscribePersistent(broker, "restarts");
-        start(broker, GENERIC);
+        subscribePersistent(broker, scenario);
+        start(endpoint("localhost", broker.port()), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false, maxInFlight);
         long seed = Long.getLong("skerry.seed", System.nanoTime());
-        System.out.println("broker-restarts: seed=" + seed + " (rerun with -Dskerry.seed=" + seed + ")");
+        System.out.println(scenario + ": seed=" + seed + " (rerun with -Dskerry.seed=" + seed + ")");
         Random random = new Random(seed);
         long started = System.nanoTime();
 
         long produced;
-        try (Producer producer = new Producer(Duration.ofMillis(200))) {
+        try (Producer producer = new Producer(every)) {
             for (int restart = 0; restart < RESTARTS; restart++) {
                 Thread.sleep(200 + random.nextInt(1200));
                 broker.stop();
@@ -83,9 +93,10 @@ class PublisherFaultsTest extends PublishingTestBase {
             produced = producer.produced();
         }
 
-        List<Long> received = drainedToSubscriber(broker, "restarts", produced);
-        Ledger.of("broker-restarts").produced(produced).received(received).droppedFull(spool.counters().droppedFull())
-                .faults(RESTARTS).note("seed=" + seed).note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
+        List<Long> received = drainedToSubscriber(broker, scenario, produced);
+        Ledger.of(scenario).produced(produced).received(received).droppedFull(spool.counters().droppedFull())
+                .faults(RESTARTS).inFlightPerFault(maxInFlight).note("seed=" + seed)
+                .note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
         assertThat(spool.counters().droppedFull()).isZero();
     }
 
@@ -143,6 +154,34 @@ class PublisherFaultsTest extends PublishingTestBase {
 
         // every swallowed PUBACK makes one resend of the one report in flight
         Ledger.of("pubacks-swallowed").produced(3).received(ids(subscriber.messages())).faults(proxy.pubacksSwallowed())
+                .note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
+    }
+
+    @Test
+    void withSeveralInFlightAtMostThatManyGoOutBeforeTheirPubacks() throws Exception {
+        Mosquitto broker = closeLater(Mosquitto.plain().start());
+        TestSubscriber subscriber = closeLater(TestSubscriber.connectPlain(broker.port()).subscribe("fleet/#"));
+        FaultProxy proxy = closeLater(FaultProxy.tlsTerminating(pki, broker.port()));
+        proxy.swallowPubacks(true);
+        start(endpoint("localhost", proxy.port()), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false, 3);
+        long started = System.nanoTime();
+
+        for (long id = 1; id <= 5; id++) {
+            spoolReport(id, Format.JSON);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.pubacksSwallowed() >= 6);
+        assertThat(ids(subscriber.messages())).as("reports 1 to 3 went out together, again after each timeout; 4 waits for a place")
+                .containsOnly(1L, 2L, 3L).contains(1L, 2L, 3L);
+        assertThat(ids(subscriber.messages()).subList(0, 3)).containsExactly(1L, 2L, 3L);
+        assertThat(spool.size()).isEqualTo(5);
+
+        proxy.swallowPubacks(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> spool.size() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids(subscriber.messages()).containsAll(List.of(1L, 2L, 3L, 4L, 5L)));
+
+        // a swallowed PUBACK's timeout gives up and repeats at most the 3 in flight
+        Ledger.of("pubacks-swallowed-3-in-flight").produced(5).received(ids(subscriber.messages())).faults(proxy.pubacksSwallowed())
+                .inFlightPerFault(3)
                 .note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
     }
 

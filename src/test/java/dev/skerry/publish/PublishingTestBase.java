@@ -93,7 +93,11 @@ abstract class PublishingTestBase {
     }
 
     Publisher start(BrokerOptions.Endpoint endpoint, TlsMaterial tls, String topic, MqttQoS qos, boolean retain) {
-        var settings = new Publisher.Settings(qos, retain, endpoint.ackTimeout(), 1000, endpoint.retryBase(), endpoint.retryMax());
+        return start(endpoint, tls, topic, qos, retain, 1);
+    }
+
+    Publisher start(BrokerOptions.Endpoint endpoint, TlsMaterial tls, String topic, MqttQoS qos, boolean retain, int maxInFlight) {
+        var settings = new Publisher.Settings(qos, retain, endpoint.ackTimeout(), 1000, maxInFlight, endpoint.retryBase(), endpoint.retryMax());
         publisher = new Publisher(vertx, BrokerOptions.build(endpoint, tls), spool, Topics.of(Optional.of(topic), THING, Format.JSON),
                 settings, tls.clientCertificate(), Clock.systemUTC());
         publisher.start();
@@ -115,7 +119,9 @@ abstract class PublishingTestBase {
     }
 
     Mosquitto persistentBroker(Path brokerState) {
-        return closeLater(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/").start());
+        // the subscriber is offline while reports pile up: Mosquitto's default queue of 1000 for it would drop the rest
+        return closeLater(Mosquitto.tls(pki).configLine("persistence true").configLine("persistence_location " + brokerState + "/")
+                .maxQueuedMessages(0).start());
     }
 
     /** Once the spool is empty, everything the subscriber session holds: all delivered reports, duplicates included. */

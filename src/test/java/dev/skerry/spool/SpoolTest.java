@@ -90,6 +90,38 @@ class SpoolTest {
     }
 
     @Test
+    void removingSeveralDeletesTheirFilesWithOneDirectoryFsync() throws Exception {
+        Path dir = temp.resolve("spool");
+        ScriptedFiles files = new ScriptedFiles();
+        Spool spool = Spool.open(disk(dir), CLOCK, files);
+        for (long id = 1; id <= 4; id++) {
+            spool.add(json(id));
+        }
+        files.log.clear();
+
+        assertThat(spool.remove(List.of(3L, 1L, 99L))).as("the known ones").isEqualTo(2);
+
+        assertThat(files.changes()).containsExactly(ScriptedFiles.Op.DELETE, ScriptedFiles.Op.DELETE, ScriptedFiles.Op.FORCE_DIRECTORY);
+        assertThat(entries(dir)).containsExactly(name(2), name(4));
+        assertThat(ids(Spool.open(disk(dir), CLOCK).pending())).containsExactly(2L, 4L);
+    }
+
+    @Test
+    void afterIsTheNextReportByIdWhateverWasRemovedBetween() throws Exception {
+        Spool spool = Spool.open(disk(temp), CLOCK);
+        spool.add(json(10));
+        spool.add(json(20));
+        spool.add(json(30));
+
+        assertThat(spool.after(5)).contains(json(10));
+        assertThat(spool.after(10)).contains(json(20));
+        spool.remove(20);
+        assertThat(spool.after(10)).contains(json(30));
+        assertThat(spool.after(20)).as("an id no longer in the spool").contains(json(30));
+        assertThat(spool.after(30)).isEmpty();
+    }
+
+    @Test
     void oldestIsTheLowestIdAndPendingIsASnapshot() throws Exception {
         Spool spool = Spool.open(disk(temp), CLOCK);
         assertThat(spool.oldest()).isEmpty();
