@@ -172,13 +172,18 @@ class AgentFaultsIT {
         return agent;
     }
 
-    @Test
-    void killedWithSigkillAtRandomMomentsTheSpoolStaysReadableAndNothingIsLost() throws Exception {
-        Mosquitto broker = persistentBroker("kills");
+    /** With several in flight, the backlog of a round without the broker goes out together in the next. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void killedWithSigkillAtRandomMomentsTheSpoolStaysReadableAndNothingIsLost(int maxInFlight) throws Exception {
+        String scenario = maxInFlight == 1 ? "sigkill" : "sigkill-" + maxInFlight + "-in-flight";
+        Mosquitto broker = persistentBroker(scenario);
         long seed = Long.getLong("skerry.seed", System.nanoTime());
-        System.out.println("sigkill: seed=" + seed + " (rerun with -Dskerry.seed=" + seed + ")");
+        System.out.println(scenario + ": seed=" + seed + " (rerun with -Dskerry.seed=" + seed + ")");
         Random random = new Random(seed);
-        Map<String, String> env = AgentProcess.publishingTo(pki, broker.port(), "SKERRY_INTERVAL", "1s");
+        Map<String, String> env = maxInFlight == 1 ? AgentProcess.publishingTo(pki, broker.port(), "SKERRY_INTERVAL", "1s")
+                : AgentProcess.publishingTo(pki, broker.port(), "SKERRY_INTERVAL", "1s",
+                        "SKERRY_MQTT_MAX_INFLIGHT", String.valueOf(maxInFlight), "SKERRY_SPOOL_REPLAY_RATE", "10000");
         long started = System.nanoTime();
 
         int cutWrites = 0;
@@ -211,11 +216,11 @@ class AgentFaultsIT {
         assertThat(last.exitValue()).as(stderr.toString()).isZero();
 
         List<JsonNode> pending = pendingInSpool();
-        List<JsonNode> received = receivedBy(broker, "kills");
+        List<JsonNode> received = receivedBy(broker, scenario);
         assertThat(spool().resolve("corrupt")).as("no spool file was set aside").doesNotExist();
         assertThat(received).allSatisfy(report -> assertThat(custom(report, "spool_set_aside")).isZero());
-        Ledger.of("sigkill").produced(producedByRuns(received, pending) + cutWrites).received(received.stream().map(AgentFaultsIT::id).toList())
-                .pending(pending.size()).lostAtCrash(cutWrites).faults(KILLS).note("seed=" + seed)
+        Ledger.of(scenario).produced(producedByRuns(received, pending) + cutWrites).received(received.stream().map(AgentFaultsIT::id).toList())
+                .pending(pending.size()).lostAtCrash(cutWrites).faults(KILLS).inFlightPerFault(maxInFlight).note("seed=" + seed)
                 .note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
     }
 
