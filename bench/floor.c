@@ -1,5 +1,6 @@
 /* The physical floor of one skerry cycle's network part: read /proc/net/{tcp,tcp6,udp,udp6,dev}
- * once each with read(2) into a buffer, parsing nothing. Reads in 64 KiB requests, as skerry does.
+ * once each with read(2) into a buffer, parsing nothing. Reads in 64 KiB requests (skerry asks for 8 KiB;
+ * the kernel hands out a /proc table one page per read whatever is asked, so both make the same calls).
  * With "all", also every other file the default collectors read, the listing of /proc and of
  * /sys/class/thermal and a statvfs of /: what any agent reporting the same metrics must ask the kernel.
  *   floor CYCLES INTERVAL_MS [all]   (prints the CPU time per cycle in milliseconds, from getrusage,

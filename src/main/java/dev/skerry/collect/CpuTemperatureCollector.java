@@ -1,9 +1,6 @@
 package dev.skerry.collect;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +33,16 @@ public class CpuTemperatureCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        List<Path> zones = new ArrayList<>();
-        // a filter rather than a glob, which would compile a regular expression every cycle
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycle.paths().sys("class/thermal"),
-                entry -> entry.getFileName().toString().startsWith("thermal_zone"))) {
-            entries.forEach(zones::add);
-        } catch (NoSuchFileException e) {
+        Path thermal = cycle.paths().sys("class/thermal");
+        String[] names = cycle.list(thermal);
+        if (names == null) {
             return;
+        }
+        List<Path> zones = new ArrayList<>();
+        for (String name : names) {
+            if (name.startsWith("thermal_zone")) {
+                zones.add(thermal.resolve(name));
+            }
         }
         zones.sort(null);
         Double cpu = null;

@@ -1,7 +1,6 @@
 package dev.skerry.collect;
 
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,11 +47,7 @@ public final class Cycle {
      * not kept for the rest of the cycle, so for a file that one reader parses once. The caller closes it.
      */
     public Lines procStream(String relative) throws IOException {
-        try {
-            return reader.stream(paths.proc(relative));
-        } catch (NoSuchFileException e) {
-            return null;
-        }
+        return reader.stream(paths.proc(relative));
     }
 
     public FileBytes sys(String relative) throws IOException {
@@ -63,14 +58,14 @@ public final class Cycle {
         if (files.containsKey(path)) {
             return files.get(path);
         }
-        FileBytes bytes;
-        try {
-            bytes = reader.read(path);
-        } catch (NoSuchFileException e) {
-            bytes = null;
-        }
+        FileBytes bytes = reader.read(path);
         files.put(path, bytes);
         return bytes;
+    }
+
+    /** The names in a directory, in no particular order, or null when it does not exist. */
+    public String[] list(Path directory) throws IOException {
+        return reader.list(directory);
     }
 
     /** A value computed from this cycle's files once, whichever collector asks first. */

@@ -32,13 +32,15 @@ public final class InterfaceAddresses {
         if (Addresses.isUnspecified(address, length)) {
             return null;
         }
-        byte[] key = Addresses.isV4Mapped(address, length) ? Arrays.copyOfRange(address, 12, 16) : Arrays.copyOf(address, length);
+        // compared in place: this runs for every socket of every table
+        int from = Addresses.isV4Mapped(address, length) ? 12 : 0;
+        int to = from == 12 ? 16 : length;
         for (Entry entry : entries) {
-            if (Arrays.equals(entry.address, key)) {
+            if (Arrays.equals(entry.address, 0, entry.address.length, address, from, to)) {
                 return entry.name;
             }
         }
-        if (key.length == 4 && key[0] == 127) {
+        if (to - from == 4 && address[from] == 127) {
             return "lo";
         }
         return null;

@@ -1,10 +1,6 @@
 package dev.skerry.collect;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,15 +17,15 @@ public class ProcessCountCollector implements Collector {
 
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
-        int count = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(cycle.paths().procfs())) {
-            for (Path entry : entries) {
-                if (isPid(entry.getFileName().toString())) {
-                    count++;
-                }
-            }
-        } catch (NoSuchFileException e) {
+        String[] names = cycle.list(cycle.paths().procfs());
+        if (names == null) {
             return;
+        }
+        int count = 0;
+        for (String name : names) {
+            if (isPid(name)) {
+                count++;
+            }
         }
         if (count > 0) {
             report.custom("process_count", count);

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -111,6 +112,9 @@ public final class ProcessMemory implements HealthSource {
 
     long residentSetBytes() throws IOException {
         FileBytes file = reader.read(status);
+        if (file == null) {
+            throw new NoSuchFileException(status.toString());
+        }
         Lines lines = file.lines();
         while (lines.next()) {
             if (lines.skipIf("VmRSS:")) {

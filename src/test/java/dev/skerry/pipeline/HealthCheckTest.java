@@ -56,6 +56,17 @@ class HealthCheckTest {
     }
 
     @Test
+    void eachBeatMovesTheHeartbeatFileItCreatedFirst() throws IOException {
+        beatSecondsAgo(3600);
+        assertThat(health()).isEqualTo(1);
+
+        beatSecondsAgo(30);
+
+        assertThat(health()).isZero();
+        assertThat(Files.getLastModifiedTime(state.resolve(Heartbeat.FILE)).toInstant()).isEqualTo(NOW.minusSeconds(30));
+    }
+
+    @Test
     void aMissingHeartbeatIsUnhealthyWithOneLine() {
         assertThat(health()).isEqualTo(1);
         assertThat(stderr().strip()).startsWith("skerry: unhealthy: no heartbeat file " + state.resolve("heartbeat")).doesNotContain("\n");
