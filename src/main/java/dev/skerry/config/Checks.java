@@ -29,6 +29,8 @@ public final class Checks {
             java.util.regex.Pattern.compile("(?s)-----BEGIN ((RSA|EC) )?PRIVATE KEY-----.*-----END ((RSA|EC) )?PRIVATE KEY-----");
 
     /** Only an IPv6 address may hold a colon (at least two); anything else with one names a port. */
+    private static final java.util.regex.Pattern CLASS_NAME_PREFIX =
+            java.util.regex.Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
     private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
     /** MQTT strings and binary data carry a two-byte length. */
@@ -200,8 +202,13 @@ public final class Checks {
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             return certificates.isEmpty() ? "holds no PEM certificate" : null;
         } catch (CertificateException e) {
-            return "not a valid PEM certificate (" + e.getMessage() + ")";
+            return "not a valid PEM certificate (" + withoutClassNames(e.getMessage()) + ")";
         }
+    }
+
+    /** The JDK's certificate parser puts its causes' class names in its message ("java.io.IOException: Incomplete data"). */
+    private static String withoutClassNames(String message) {
+        return message == null ? "unreadable" : CLASS_NAME_PREFIX.matcher(message).replaceAll("");
     }
 
     static String keyPem(String pem) {

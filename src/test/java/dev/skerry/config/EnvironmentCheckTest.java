@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvironmentCheckTest {
 
@@ -83,6 +84,17 @@ class EnvironmentCheckTest {
         assertThat(message).hasValueSatisfying(line -> {
             assertThat(line).startsWith(variable + "='" + value + "': ").contains(problem).doesNotContain("\n");
         });
+    }
+
+    /** The certificate parser wraps its causes: "java.io.IOException: Incomplete data" must not reach the operator. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\n"})
+    void aBrokenPemCertificateIsNamedWithoutExceptionClassNames(String pem) {
+        Optional<String> message = check("SKERRY_TLS_CA_PEM", pem);
+
+        assertThat(message).hasValueSatisfying(line -> assertThat(line).contains("not a valid PEM certificate (")
+                .doesNotContain("Exception").doesNotContain("java."));
     }
 
     @ParameterizedTest
