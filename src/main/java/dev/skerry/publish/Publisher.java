@@ -412,10 +412,12 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
     }
 
-    /** The report with this packet id failed, or (packetId null) every report in flight. */
+    /** The report with this packet id failed, or (packetId null) every report in flight not yet acknowledged. */
     private void failInFlight(Integer packetId, String reason) {
         for (InFlight flight : inFlight) {
-            if (packetId == null || flight.packetId == packetId) {
+            if (packetId == null) {
+                fail(flight, reason); // an acknowledged one is settled already and stays so
+            } else if (flight.packetId == packetId) {
                 fail(flight, reason);
                 return;
             }
