@@ -55,6 +55,8 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Publisher.class);
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+    /** A report is overdue once it has waited longer than the grace, not as long. */
+    private static final Duration PERSIST_MARGIN = Duration.ofMillis(20);
     private static final long DAY_MILLIS = 86_400_000L;
     static final int EXPIRY_WARNING_DAYS = 30;
 
@@ -145,9 +147,13 @@ public final class Publisher implements HealthSource, AutoCloseable {
         onSpoolThread(this::drain);
     }
 
-    /** A report was added to the spool: send it now rather than at the next idle check. */
+    /**
+     * A report was added to the spool: send it now rather than at the next idle check. In memory-first mode, also
+     * write it to disk once its grace is over if it is still there, whether the broker is reachable or not.
+     */
     public void wake() {
         work.complete(null);
+        spool.memoryGrace().ifPresent(grace -> onSpoolThreadAfter(grace.plus(PERSIST_MARGIN), spool::persistOverdue));
     }
 
     /** Completes with true once the report was acknowledged, false when it was dropped from the spool first. */

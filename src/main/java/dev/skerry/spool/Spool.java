@@ -236,6 +236,11 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** MEMORY_FIRST: how long a report may wait in memory before persistOverdue writes it. Empty for DISK. */
+    public Optional<Duration> memoryGrace() {
+        return settings.mode() == SpoolMode.MEMORY_FIRST ? Optional.of(settings.memoryGrace()) : Optional.empty();
+    }
+
     public synchronized int size() {
         return entries.size();
     }

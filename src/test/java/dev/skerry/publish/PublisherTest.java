@@ -86,6 +86,18 @@ class PublisherTest extends PublishingTestBase {
     }
 
     @Test
+    void inMemoryFirstModeAReportIsWrittenOnceItsGraceIsOverWhileNoBrokerAnswers() throws Exception {
+        spool = Spool.open(new SpoolSettings(spoolDir, 16 << 20, 10_000, SpoolMode.MEMORY_FIRST, Duration.ofSeconds(2)), Clock.systemUTC());
+        start(endpoint("localhost", 1), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false); // nothing listens on port 1
+
+        spoolReport(7001, Format.JSON);
+        assertThat(spool.inMemoryOnly()).as("within its grace").isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> spool.inMemoryOnly() == 0);
+        assertThat(spoolDir.resolve(String.format("%020d.report", 7001L))).exists();
+    }
+
+    @Test
     void qosZeroLeavesTheSpoolOnceWrittenAndRetainIsSet() throws Exception {
         Mosquitto.assumeAvailable();
         Mosquitto broker = closeLater(Mosquitto.tls(pki).start());
