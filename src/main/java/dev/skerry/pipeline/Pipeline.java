@@ -1,78 +1,71 @@
 package dev.skerry.pipeline;
 
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import dev.skerry.report.Report;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * ticks -> collect -> sink, on one thread of its own. Ticks keep a fixed rate; a tick that comes
- * while a cycle is still running is dropped and counted, so a slow cycle never piles up work and
- * is never followed by a burst of catch-up cycles. Nothing that fails inside a cycle stops the
- * ticks. A plain scheduled thread rather than a reactive stream: the device pays for every
- * wake-up and every interpreted call of a long-interval loop.
+ * The collection stream:
+ *
+ * <pre>
+ * ticks()                          "skerry-ticks": a fixed rate, never held up by a cycle
+ *   -> onOverflow().drop()         a tick that comes while a cycle runs is dropped and counted (ticks_dropped)
+ *   -> transformToUniAndConcatenate(cycle on "skerry-cycle")   one at a time: collect, encode, spool, heartbeat
+ * </pre>
+ *
+ * The concatenation asks for the next tick only when a cycle is over, so nothing queues and a slow cycle is never
+ * followed by a burst of catch-up cycles; a failed cycle is logged and recovered as an item, so the stream never
+ * ends on a fault.
  */
 public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Pipeline.class);
     private static final Duration CYCLE_FINISH = Duration.ofSeconds(5);
-    private static final long FIRST_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final Duration FIRST_TICK = Duration.ofMillis(1);
 
     private final Reporter reporter;
     private final ReportSink sink;
     private final Heartbeat heartbeat;
-    private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "skerry-cycle");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private long periodNanos;
-    /** When the tick being waited for is due, on the System.nanoTime() scale (a clock that is never set). */
-    private long nextTick;
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(runnable -> thread(runnable, "skerry-ticks"));
+    private final ExecutorService cycles = Executors.newSingleThreadExecutor(runnable -> thread(runnable, "skerry-cycle"));
+    private volatile Cancellable subscription;
 
     public Pipeline(Reporter reporter, ReportSink sink, Heartbeat heartbeat) {
         this.reporter = reporter;
         this.sink = sink;
         this.heartbeat = heartbeat;
-        worker.setRemoveOnCancelPolicy(true);
+    }
+
+    private static Thread thread(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     public synchronized void start(Duration interval) {
-        periodNanos = interval.toNanos();
-        nextTick = System.nanoTime() + FIRST_TICK_NANOS;
-        worker.schedule(this::tick, FIRST_TICK_NANOS, TimeUnit.NANOSECONDS);
+        subscription = Multi.createFrom().ticks().startingAfter(FIRST_TICK).onExecutor(ticks).every(interval)
+                .onOverflow().invoke(tick -> reporter.ticksDropped(1)).drop()
+                .onItem().transformToUniAndConcatenate(tick -> Uni.createFrom().item(this::cycle).runSubscriptionOn(cycles)
+                        .onFailure().recoverWithItem(Pipeline::escaped))
+                .subscribe().with(done -> { }, failure -> LOG.error("The report stream ended; this is a bug", failure));
     }
 
-    private void tick() {
-        try {
-            cycle();
-        } catch (Throwable e) { // an Error that cycle() lets through (out of memory): the next tick still comes
-            LOG.error("A report cycle failed; the next one runs as planned", e);
-        } finally {
-            scheduleNext();
-        }
+    /** An Error that cycle() lets through (out of memory): the next tick still comes. */
+    private static boolean escaped(Throwable failure) {
+        LOG.error("A report cycle failed; the next one runs as planned", failure);
+        return false;
     }
 
-    private void scheduleNext() {
-        long now = System.nanoTime();
-        nextTick += periodNanos;
-        if (nextTick - now <= 0) {
-            long missed = (now - nextTick) / periodNanos + 1;
-            reporter.ticksDropped(missed);
-            nextTick += missed * periodNanos;
-        }
-        try {
-            worker.schedule(this::tick, nextTick - now, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed: no more ticks
-        }
-    }
-
-    /** One report, built and emitted; never throws, so the ticks never end on a fault. */
+    /** One report, built and emitted; never throws an Exception, so the ticks never end on a fault. */
     public boolean cycle() {
         try {
             Report report = reporter.report();
@@ -87,15 +80,19 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        // no new ticks, but a cycle that is running finishes its report (and its spool write) rather than being cut short
-        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        worker.shutdown();
+        Cancellable running = subscription;
+        if (running != null) {
+            running.cancel();
+        }
+        ticks.shutdownNow();
+        // no new cycles, but one that is running finishes its report (and its spool write) rather than being cut short
+        cycles.shutdown();
         try {
-            if (!worker.awaitTermination(CYCLE_FINISH.toMillis(), TimeUnit.MILLISECONDS)) {
-                worker.shutdownNow();
+            if (!cycles.awaitTermination(CYCLE_FINISH.toMillis(), TimeUnit.MILLISECONDS)) {
+                cycles.shutdownNow();
             }
         } catch (InterruptedException e) {
-            worker.shutdownNow();
+            cycles.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -19,6 +19,7 @@ import dev.skerry.collect.FileBytes;
 import dev.skerry.collect.FileReader;
 import dev.skerry.collect.Lines;
 import dev.skerry.collect.MalformedFileException;
+import dev.skerry.report.HealthSource;
 import dev.skerry.report.Report;
 
 /**

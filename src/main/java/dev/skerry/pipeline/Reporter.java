@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.skerry.collect.Collection;
+import dev.skerry.report.HealthSource;
 import dev.skerry.report.Report;
 import dev.skerry.report.ReportIds;
 

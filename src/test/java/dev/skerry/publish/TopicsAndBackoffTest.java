@@ -17,12 +17,12 @@ class TopicsAndBackoffTest {
     void replayPausesOnlyForWhatIsLeftOfEachReportsShareOfASecond() {
         long ms = 1_000_000;
         // 50 a second: 20 ms per report, of which the send took 5
-        assertThat(Publisher.pauseAfter(100 * ms, 105 * ms, 50)).isEqualTo(Duration.ofMillis(15));
+        assertThat(DrainStream.pauseAfter(100 * ms, 105 * ms, 50)).isEqualTo(Duration.ofMillis(15));
         // a send slower than the rate allows: no pause at all
-        assertThat(Publisher.pauseAfter(100 * ms, 130 * ms, 50)).isZero();
+        assertThat(DrainStream.pauseAfter(100 * ms, 130 * ms, 50)).isZero();
         // the highest rate: 0.1 ms per report, already spent by any real send
-        assertThat(Publisher.pauseAfter(0, 2 * ms, 10_000)).isZero();
-        assertThat(Publisher.pauseAfter(0, 0, 10_000)).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(DrainStream.pauseAfter(0, 2 * ms, 10_000)).isZero();
+        assertThat(DrainStream.pauseAfter(0, 0, 10_000)).isEqualTo(Duration.ofNanos(100_000));
     }
 
     @Test

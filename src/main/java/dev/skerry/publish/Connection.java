@@ -1,0 +1,111 @@
+package dev.skerry.publish;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.mqtt.session.SessionEvent;
+import io.smallrye.reactive.messaging.mqtt.session.SessionState;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The state of the session's connection as the publishing stream needs it: whether it is up, a wait for it, its
+ * event loop, the reconnect count, and the problem last logged, each distinct problem logged once until it changes.
+ * The session itself reconnects, with the jittered exponential backoff of its ReconnectDelayOptions.
+ */
+final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class);
+
+    private final String broker;
+    private final String topic;
+    private final Runnable lost;
+    private volatile CompletableFuture<Void> up = new CompletableFuture<>();
+    /** The Vert.x context of the connection: a publish handed to it is written without a further thread hop. */
+    private volatile Context context;
+    private volatile boolean everConnected;
+    private volatile boolean stopping;
+    private volatile String lastProblem;
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong problemsLogged = new AtomicLong();
+
+    /** lost runs on the event loop whenever a connection ends. */
+    Connection(String broker, String topic, Runnable lost) {
+        this.broker = broker;
+        this.topic = topic;
+        this.lost = lost;
+    }
+
+    void changed(SessionEvent event) {
+        if (event.getSessionState() == SessionState.CONNECTED) {
+            if (everConnected) {
+                reconnects.incrementAndGet();
+            }
+            everConnected = true;
+            context = Vertx.currentContext();
+            LOG.infof("Connected to %s; publishing to %s", broker, topic);
+            lastProblem = null;
+            up.complete(null);
+        } else if (event.getSessionState() == SessionState.DISCONNECTED) {
+            if (up.isDone()) {
+                up = new CompletableFuture<>();
+            }
+            lost.run();
+            if (!stopping) {
+                problem(ConnectionProblems.describe(event.getCause(), broker), " (logged once until it changes; reports wait in the spool)");
+            }
+        }
+    }
+
+    boolean isUp() {
+        return up.isDone();
+    }
+
+    /** A wait of its own: cancelling it leaves the connection's future alone. */
+    Uni<Void> whenUp() {
+        CompletableFuture<Void> current = up;
+        return Uni.createFrom().completionStage(current::copy);
+    }
+
+    /** Runs action on the connection's event loop (on the caller's thread before the first connection). */
+    void run(Runnable action) {
+        Context current = context;
+        if (current == null) {
+            action.run();
+        } else {
+            current.runOnContext(ignored -> action.run());
+        }
+    }
+
+    /** Logged once until it changes; a report delivered clears it. */
+    void problem(String problem, String consequence) {
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            problemsLogged.incrementAndGet();
+            LOG.warnf("%s%s", problem, consequence);
+        }
+    }
+
+    void delivered() {
+        lastProblem = null;
+    }
+
+    void stopping() {
+        stopping = true;
+    }
+
+    long reconnects() {
+        return reconnects.get();
+    }
+
+    String lastProblem() {
+        return lastProblem;
+    }
+
+    long problemsLogged() {
+        return problemsLogged.get();
+    }
+}
