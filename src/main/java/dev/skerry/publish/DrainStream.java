@@ -67,7 +67,7 @@ final class DrainStream {
     private long lastSendNanos = System.nanoTime() - 1_000_000_000L;
     private volatile Cancellable subscription;
 
-    DrainStream(InFlightWindow window, Parts parts, SpoolThread spool, Publisher.Settings settings, JitteredBackoff backoff) {
+    DrainStream(InFlightWindow window, Parts parts, SpoolThread spool, Publisher.Settings settings, ReconnectDelayProvider backoff) {
         this.window = window;
         this.parts = parts;
         this.spool = spool;
@@ -75,7 +75,7 @@ final class DrainStream {
         this.ackTimeout = settings.ackTimeout();
         this.maxInFlight = settings.maxInFlight();
         this.replayRate = settings.replayRate();
-        this.backoff = backoff.createProvider();
+        this.backoff = backoff;
     }
 
     void start() {

@@ -82,7 +82,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
         this.connection = new Connection(options.getHostname() + ":" + options.getPort(), topics.metrics(),
                 () -> window.failAll("connection lost"));
         this.stream = new DrainStream(window, new StreamParts(), spoolThread, this.settings,
-                new JitteredBackoff(settings.retryBase(), settings.retryMax()));
+                new JitteredBackoff(settings.retryBase(), settings.retryMax()).createProvider());
         this.health = new PublishingHealth(spool, connection, deliveries, responses, topics.deviceDefender(), clientCertificate, clock);
         session.sessionStateHandler(connection::changed)
                 .publishCompletionHandler(window::acknowledged)
