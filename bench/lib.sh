@@ -3,7 +3,8 @@
 # whatever else runs on the machine, and the load never touches the host's network.
 set -euo pipefail
 bench_dir=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
-repo=$(dirname "$bench_dir")
+# repo_override: another build laid out like a checkout (deploy/bin, target/), as bench/compare.sh makes
+repo=${repo_override:-$(dirname "$bench_dir")}
 clk_tck=$(getconf CLK_TCK)
 
 # Re-runs the calling script in a new network namespace with loopback up, unless it already is.
