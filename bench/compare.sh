@@ -10,12 +10,9 @@
 # Prints one markdown table.
 #   sudo bash bench/compare.sh BASE [REPS WINDOW STEADY STARTS DRAINS]     (defaults: 5 10 300 5 3)
 source "$(dirname "$0")/lib.sh"
-enter_netns "$0" "$@"
 base=${1:?usage: bench/compare.sh BASE [REPS WINDOW STEADY STARTS DRAINS]}
 reps=${2:-5} window=${3:-10} steady=${4:-300} starts=${5:-5} drains=${6:-3}
 out=$repo/target/compare
-rm -rf "$out"; mkdir -p "$out"
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null; git -C "$repo" worktree remove --force "$out/base-src" 2>/dev/null || true' EXIT
 
 # --- both builds, each a full checkout's launcher and quarkus-app ---
 build() { # build SRC DEST
@@ -27,9 +24,15 @@ build() { # build SRC DEST
     cp -r "$1/target/test-classes" "$1/target/classes" "$2/target/"
     echo "$2/target/test-classes:$2/target/classes:$(cat "$1/target/bench-classpath.txt")" > "$2/classpath"
 }
-git -C "$repo" worktree add -q --detach "$out/base-src" "$base"
-build "$out/base-src" "$out/base"
-build "$repo" "$out/head"
+if [ -z "${SKERRY_BENCH_NETNS:-}" ]; then # built with the network, measured in a namespace without
+    rm -rf "$out"; mkdir -p "$out"
+    git -C "$repo" worktree add -q --detach "$out/base-src" "$base"
+    build "$out/base-src" "$out/base"
+    git -C "$repo" worktree remove --force "$out/base-src"
+    build "$repo" "$out/head"
+fi
+enter_netns "$0" "$@"
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null' EXIT
 names=(base head)
 
 spread() { printf '%s\n' "$@" | median | tr -d '\n'; printf ' (%s to %s)' "$(printf '%s\n' "$@" | sort -g | head -1)" "$(printf '%s\n' "$@" | sort -g | tail -1)"; }

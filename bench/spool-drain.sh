@@ -5,7 +5,7 @@
 # report leaves the spool on its PUBACK), with SKERRY_SPOOL_REPLAY_RATE at its maximum (10000; the
 # default of 50 is a deliberate throttle), for each SKERRY_MQTT_MAX_INFLIGHT given (default: 1 and 4),
 # the values taking turns, REPS times each. Also the bytes on disk per spooled report (allocated
-# blocks, and the files' own size).
+# blocks, and the files' own size), and the agent's CPU per report drained (all its threads, /proc/PID/task/*/schedstat).
 #   bash bench/spool-drain.sh COUNT REPS CLASSPATH [MAX_INFLIGHT...]
 source "$(dirname "$0")/lib.sh"
 enter_netns "$0" "$@"
@@ -21,7 +21,7 @@ port=8883
 start_mosquitto "$work" "$port"
 
 files_in() { find "$1" -maxdepth 1 -name '*.report' | wc -l; }
-declare -A rates
+declare -A rates cpu_us
 for _ in $(seq "$reps"); do
   for window in "${windows[@]}"; do
     rm -rf "$work/state"; mkdir -p "$work/state"
@@ -37,13 +37,14 @@ for _ in $(seq "$reps"); do
     while [ "$(date +%s)" -lt "$deadline" ]; do
         left=$(files_in "$work/state/spool")
         now=$(date +%s%N)
-        [ -z "$first" ] && [ "$left" -lt "$count" ] && first=$now && first_left=$left
-        [ "$left" -le 1 ] && last=$now && break # the agent's own first report may still be there
+        [ -z "$first" ] && [ "$left" -lt "$count" ] && first=$now && first_left=$left && first_cpu=$(cpu_ns "$agent")
+        [ "$left" -le 1 ] && last=$now && last_cpu=$(cpu_ns "$agent") && break # the agent's own first report may still be there
         sleep 0.05
     done
     stop_pid "$agent"
     [ -n "$last" ] || { echo "the spool did not drain: $(tail -3 "$work/agent.err")" >&2; exit 1; }
     rates[$window]+=" $(awk -v n=$(( first_left - 1 )) -v ns=$(( last - first )) 'BEGIN {printf "%.0f", n / (ns / 1e9)}')"
+    cpu_us[$window]+=" $(awk -v n=$(( first_left - 1 )) -v ns=$(( last_cpu - first_cpu )) 'BEGIN {printf "%.0f", ns / 1e3 / n}')"
   done
 done
 summary=
@@ -51,6 +52,9 @@ for window in "${windows[@]}"; do
     # shellcheck disable=SC2086 # the rates are a list of numbers
     list=$(printf '%s\n' ${rates[$window]})
     summary+=" drain_reports_per_s_inflight_$window=[$(echo "$list" | median) ($(echo "$list" | sort -g | head -1) to $(echo "$list" | sort -g | tail -1))]"
+    # shellcheck disable=SC2086
+    list=$(printf '%s\n' ${cpu_us[$window]})
+    summary+=" drain_cpu_us_per_report_inflight_$window=[$(echo "$list" | median) ($(echo "$list" | sort -g | head -1) to $(echo "$list" | sort -g | tail -1))]"
 done
 echo "count=$count $(cat "$work/backlog.txt")$summary" \
      "disk_bytes_per_report=$(( allocated / count )) file_bytes_per_report=$(( apparent / count )) reps=$reps"

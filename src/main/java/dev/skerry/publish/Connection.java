@@ -28,6 +28,9 @@ final class Connection {
     private volatile Context context;
     private volatile boolean everConnected;
     private volatile boolean stopping;
+    /** Why skerry itself is dropping the connection: that disconnect is no new problem of the broker's. */
+    private volatile String dropping;
+    private volatile String lastDropped;
     private volatile String lastProblem;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong problemsLogged = new AtomicLong();
@@ -54,7 +57,9 @@ final class Connection {
                 up = new CompletableFuture<>();
             }
             lost.run();
-            if (!stopping) {
+            if (dropping != null) {
+                dropping = null;
+            } else if (!stopping) {
                 problem(ConnectionProblems.describe(event.getCause(), broker), " (logged once until it changes; reports wait in the spool)");
             }
         }
@@ -93,12 +98,23 @@ final class Connection {
         lastProblem = null;
     }
 
+    /** skerry drops the connection and dials again, with the session's backoff. */
+    void dropping(String reason) {
+        dropping = reason;
+        lastDropped = reason;
+        problem(reason, ": dropping the connection to " + broker + " and reconnecting");
+    }
+
     void stopping() {
         stopping = true;
     }
 
     long reconnects() {
         return reconnects.get();
+    }
+
+    String lastDropped() {
+        return lastDropped;
     }
 
     String lastProblem() {

@@ -36,6 +36,8 @@ final class DrainStream {
 
     private static final Logger LOG = Logger.getLogger(DrainStream.class);
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+    /** Missing PUBACKs in a row after which the connection is dropped: a broker that answers pings but never acknowledges. */
+    static final int NO_ACKS_BEFORE_RECONNECT = 3;
 
     /** What the stream needs of the rest of the publisher. */
     interface Parts {
@@ -52,6 +54,9 @@ final class DrainStream {
 
         /** A fault was met; logged once per cause. */
         void failed(Throwable failure);
+
+        /** Drops the connection and dials again, for the reason given. */
+        void reconnect(String reason);
     }
 
     private final InFlightWindow window;
@@ -65,6 +70,7 @@ final class DrainStream {
     private final AtomicReference<CompletableFuture<Void>> work = new AtomicReference<>(new CompletableFuture<>());
     // on the spool thread only
     private long lastSendNanos = System.nanoTime() - 1_000_000_000L;
+    private int noAcksInARow;
     private volatile Cancellable subscription;
 
     DrainStream(InFlightWindow window, Parts parts, SpoolThread spool, Publisher.Settings settings, ReconnectDelayProvider backoff) {
@@ -94,6 +100,7 @@ final class DrainStream {
     /** A success: the next failure waits the shortest backoff again. */
     void succeeded() {
         backoff.reset();
+        noAcksInARow = 0;
     }
 
     void stop() {
@@ -157,7 +164,7 @@ final class DrainStream {
 
     /** On the spool thread: no outcome in time. A PUBACK that came meanwhile wins; its file is deleted now. */
     private Uni<Outcome> timedOut(Flight flight) {
-        PublishFailure failure = new PublishFailure("no PUBACK within " + ackTimeout.toSeconds() + "s");
+        PublishFailure failure = new PublishFailure("no PUBACK within " + ackTimeout.toSeconds() + "s", true);
         if (!window.fail(flight, failure) && flight.acknowledged()) {
             window.deleteAcknowledged();
             return Uni.createFrom().item(new Outcome(flight, null));
@@ -181,6 +188,10 @@ final class DrainStream {
                 LOG.error("Giving up the reports in flight failed; this is a bug", e);
             }
             parts.failed(failure);
+            if (failure instanceof PublishFailure publishing && publishing.noAck && ++noAcksInARow >= NO_ACKS_BEFORE_RECONNECT) {
+                noAcksInARow = 0;
+                parts.reconnect("no PUBACK for " + NO_ACKS_BEFORE_RECONNECT + " reports in a row, though the connection answers");
+            }
             return backoff.nextDelay();
         }).runSubscriptionOn(spoolThread).onItem().transformToUni(delay -> Uni.createFrom().item(delay).onItem().delayIt().onExecutor(spoolThread).by(delay));
     }

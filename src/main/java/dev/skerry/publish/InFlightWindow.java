@@ -122,7 +122,7 @@ final class InFlightWindow {
     void failed(int packetId, String reason) {
         for (Flight flight : flights) {
             if (flight.packetId == packetId) {
-                fail(flight, new PublishFailure(reason));
+                fail(flight, new PublishFailure(reason, true));
                 return;
             }
         }
@@ -185,8 +185,16 @@ final class InFlightWindow {
 
     /** A fault on the way to the broker; its message is what the operator reads. */
     static final class PublishFailure extends RuntimeException {
+        /** No PUBACK came in time, on a connection that may otherwise look alive. */
+        final boolean noAck;
+
         PublishFailure(String message) {
+            this(message, false);
+        }
+
+        PublishFailure(String message, boolean noAck) {
             super(message, null, false, false);
+            this.noAck = noAck;
         }
     }
 }

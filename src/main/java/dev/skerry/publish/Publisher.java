@@ -146,6 +146,18 @@ public final class Publisher implements HealthSource, AutoCloseable {
             connection.problem(message != null && message.startsWith("publishing failed") ? message : "publishing failed: " + message,
                     "; retrying with backoff");
         }
+
+        @Override
+        public void reconnect(String reason) {
+            if (!stopping) {
+                connection.dropping(reason);
+                session.stop().onComplete(stopped -> {
+                    if (!stopping) {
+                        session.start();
+                    }
+                });
+            }
+        }
     }
 
     public void start() {
@@ -192,6 +204,11 @@ public final class Publisher implements HealthSource, AutoCloseable {
     /** The connection or publishing problem last logged, null once a report went through. */
     String lastProblem() {
         return connection.lastProblem();
+    }
+
+    /** Why skerry last dropped a connection itself, or null. */
+    String lastDropped() {
+        return connection.lastDropped();
     }
 
     long problemsLogged() {

@@ -34,6 +34,7 @@ class DrainStreamTest {
     private final List<Flight> published = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final List<Integer> attempts = new CopyOnWriteArrayList<>();
+    private final List<String> reconnects = new CopyOnWriteArrayList<>();
     private final SpoolThread spoolThread = new SpoolThread();
     private Spool spool;
     private InFlightWindow window;
@@ -78,6 +79,11 @@ class DrainStreamTest {
         @Override
         public void failed(Throwable failure) {
             failures.add(failure);
+        }
+
+        @Override
+        public void reconnect(String reason) {
+            reconnects.add(reason);
         }
     };
 
@@ -187,6 +193,28 @@ class DrainStreamTest {
         assertThat(failures).first().extracting(Throwable::getMessage).isEqualTo("no PUBACK within 1s");
         assertThat(publishedIds().subList(0, 4)).containsExactly(1L, 2L, 1L, 2L);
         assertThat(spooled()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aConnectionThatNeverAcknowledgesIsDroppedAfterThreeMissingPubacksInARow() throws Exception {
+        start(1, Duration.ofMinutes(1), 1, 2);
+        for (int i = 0; i < 2; i++) {
+            awaitPublished(i + 1);
+            window.written(published.get(i), 10 + i);
+            window.failed(10 + i, "no PUBACK within the ack timeout");
+        }
+        awaitPublished(3);
+        window.written(published.get(2), 20);
+        window.acknowledged(20);
+        for (int i = 3; i < 6; i++) {
+            awaitPublished(i + 1);
+            window.written(published.get(i), 30 + i);
+            window.failed(30 + i, "no PUBACK within the ack timeout");
+        }
+        awaitPublished(7);
+        assertThat(reconnects).as("two misses, a PUBACK, then three misses in a row: one reconnect")
+                .containsExactly("no PUBACK for 3 reports in a row, though the connection answers");
+        assertThat(publishedIds()).containsExactly(1L, 1L, 1L, 2L, 2L, 2L, 2L);
     }
 
     @Test

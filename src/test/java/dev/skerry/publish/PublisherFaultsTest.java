@@ -158,6 +158,24 @@ class PublisherFaultsTest extends PublishingTestBase {
     }
 
     @Test
+    void aBrokerThatAnswersPingsButNeverAcknowledgesIsLeftAfterThreeMissingPubacks() throws Exception {
+        Mosquitto broker = closeLater(Mosquitto.plain().start());
+        TestSubscriber subscriber = closeLater(TestSubscriber.connectPlain(broker.port()).subscribe("fleet/#"));
+        FaultProxy proxy = closeLater(FaultProxy.tlsTerminating(pki, broker.port()));
+        proxy.swallowPubacks(true);
+        start(endpoint("localhost", proxy.port()), tls(pki), GENERIC, MqttQoS.AT_LEAST_ONCE, false);
+        spoolReport(1, Format.JSON);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> proxy.accepted() >= 2);
+        assertThat(proxy.pubacksSwallowed()).as("the connection is dropped after the third missing PUBACK, not before").isGreaterThanOrEqualTo(3);
+        assertThat(publisher.lastDropped()).isEqualTo("no PUBACK for 3 reports in a row, though the connection answers");
+
+        proxy.swallowPubacks(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> spool.size() == 0);
+        assertThat(ids(subscriber.messages())).containsOnly(1L);
+    }
+
+    @Test
     void withSeveralInFlightAtMostThatManyGoOutBeforeTheirPubacks() throws Exception {
         Mosquitto broker = closeLater(Mosquitto.plain().start());
         TestSubscriber subscriber = closeLater(TestSubscriber.connectPlain(broker.port()).subscribe("fleet/#"));
