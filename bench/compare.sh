@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Two builds of skerry side by side: BASE (a commit) against the working tree, both built by this script and run
+# Two builds of skerry side by side: BASE against HEAD (commits; each built by this script in a worktree of its own,
+# so that work in the checkout cannot change them), run
 # through deploy/bin/skerry (production flags, stdout mode, SKERRY_INTERVAL=1s) at the same time, in one network
 # namespace holding the same load, so that every window measures both on the same machine:
 #  - CPU per cycle at 0, 1,000 and 10,000 established loopback connections (and 200 TCP and 200 UDP listeners): REPS
@@ -26,10 +27,11 @@ build() { # build SRC DEST
 }
 if [ -z "${SKERRY_BENCH_NETNS:-}" ]; then # built with the network, measured in a namespace without
     rm -rf "$out"; mkdir -p "$out"
-    git -C "$repo" worktree add -q --detach "$out/base-src" "$base"
-    build "$out/base-src" "$out/base"
-    git -C "$repo" worktree remove --force "$out/base-src"
-    build "$repo" "$out/head"
+    for name in base head; do
+        git -C "$repo" worktree add -q --detach "$out/$name-src" "$([ $name = base ] && echo "$base" || echo HEAD)"
+        build "$out/$name-src" "$out/$name"
+        git -C "$repo" worktree remove --force "$out/$name-src"
+    done
 fi
 enter_netns "$0" "$@"
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null' EXIT
@@ -38,7 +40,7 @@ names=(base head)
 spread() { printf '%s\n' "$@" | median | tr -d '\n'; printf ' (%s to %s)' "$(printf '%s\n' "$@" | sort -g | head -1)" "$(printf '%s\n' "$@" | sort -g | tail -1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f %%", (b / a - 1) * 100}'; }
 
-echo "# skerry side by side: base $(git -C "$repo" rev-parse --short "$base"), head $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- src deploy bench || echo ' (with local changes)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# skerry side by side: base $(git -C "$repo" rev-parse --short "$base"), head $(git -C "$repo" rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(java -version 2>&1 | head -1)"
 echo
 echo "| connections | figure | base | head | head vs base |"
