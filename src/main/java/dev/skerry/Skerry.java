@@ -116,7 +116,7 @@ public class Skerry implements QuarkusApplication {
             LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
         }
         Spool spool = openSpool(stateDir);
-        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"));
+        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
         reporter.addHealthSource(publisher);
         var encoder = new ReportEncoder(config.format(), config.fieldNames(), config.listLimit());
         var sink = new SpoolSink(encoder, spool, publisher::wake);
@@ -165,7 +165,8 @@ public class Skerry implements QuarkusApplication {
         }
     }
 
-    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven) throws ConfigurationError {
+    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir)
+            throws ConfigurationError {
         TlsMaterial tls;
         try {
             tls = TlsMaterial.load(config.tls());
@@ -181,6 +182,7 @@ public class Skerry implements QuarkusApplication {
         var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
                 mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
+        publisher.reportStatusTo(stateDir);
         publisher.start();
         return publisher;
     }

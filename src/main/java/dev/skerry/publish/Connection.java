@@ -32,6 +32,7 @@ final class Connection {
     private volatile String dropping;
     private volatile String lastDropped;
     private volatile String lastProblem;
+    private volatile long since = System.currentTimeMillis();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong problemsLogged = new AtomicLong();
 
@@ -48,6 +49,7 @@ final class Connection {
                 reconnects.incrementAndGet();
             }
             everConnected = true;
+            since = System.currentTimeMillis();
             context = Vertx.currentContext();
             LOG.infof("Connected to %s; publishing to %s", broker, topic);
             lastProblem = null;
@@ -55,6 +57,7 @@ final class Connection {
         } else if (event.getSessionState() == SessionState.DISCONNECTED) {
             if (up.isDone()) {
                 up = new CompletableFuture<>();
+                since = System.currentTimeMillis();
             }
             lost.run();
             if (dropping != null) {
@@ -67,6 +70,15 @@ final class Connection {
 
     boolean isUp() {
         return up.isDone();
+    }
+
+    /** When the connection last came up or went down (epoch ms); the start while it never came up. */
+    long since() {
+        return since;
+    }
+
+    String broker() {
+        return broker;
     }
 
     /** A wait of its own: cancelling it leaves the connection's future alone. */

@@ -13,6 +13,7 @@ final class Deliveries {
 
     private final Map<Long, CompletableFuture<Boolean>> waiters = new ConcurrentHashMap<>();
     private final AtomicLong acknowledged = new AtomicLong();
+    private volatile Long lastAcknowledged;
 
     /** Completes with true once the report was acknowledged, false when it was dropped from the spool first. */
     CompletableFuture<Boolean> of(long reportId) {
@@ -21,6 +22,7 @@ final class Deliveries {
 
     void delivered(SpooledReport report) {
         acknowledged.incrementAndGet();
+        lastAcknowledged = System.currentTimeMillis();
         complete(report.reportId(), true);
     }
 
@@ -31,6 +33,11 @@ final class Deliveries {
                 complete(id, false);
             }
         }
+    }
+
+    /** When the broker last acknowledged a report (epoch ms), null before the first. */
+    Long lastAcknowledged() {
+        return lastAcknowledged;
     }
 
     long acknowledged() {

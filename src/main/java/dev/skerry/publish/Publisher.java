@@ -61,6 +61,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private final InFlightWindow window;
     private final DrainStream stream;
     private final PublishingHealth health;
+    private volatile StatusReporter status;
     private volatile boolean stopping;
 
     public Publisher(Vertx vertx, MqttClientSessionOptions options, Spool spool, Topics topics, Settings settings,
@@ -78,13 +79,17 @@ public final class Publisher implements HealthSource, AutoCloseable {
             if (topics.deviceDefender()) {
                 responses.sent(report.reportId());
             }
+            statusChanged();
         }, spoolThread::run);
         this.connection = new Connection(options.getHostname() + ":" + options.getPort(), topics.metrics(),
                 () -> window.failAll("connection lost"));
         this.stream = new DrainStream(window, new StreamParts(), spoolThread, this.settings,
                 new JitteredBackoff(settings.retryBase(), settings.retryMax()).createProvider());
         this.health = new PublishingHealth(spool, connection, deliveries, responses, topics.deviceDefender(), clientCertificate, clock);
-        session.sessionStateHandler(connection::changed)
+        session.sessionStateHandler(event -> {
+                    connection.changed(event);
+                    statusChanged();
+                })
                 .publishCompletionHandler(window::acknowledged)
                 .publishCompletionExpirationHandler(packetId -> window.failed(packetId, "no PUBACK within the ack timeout"))
                 .messageHandler(message -> responses.received(message.topicName(), message.payload().getBytes()))
@@ -160,8 +165,27 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
     }
 
+    /** Before start(): keeps status.json in the state directory up to date, for skerry status and skerry health. */
+    public void reportStatusTo(java.nio.file.Path stateDir) {
+        reportStatusTo(stateDir, StatusReporter.WRITE_EVERY);
+    }
+
+    void reportStatusTo(java.nio.file.Path stateDir, Duration writeEvery) {
+        status = new StatusReporter(stateDir, spool, connection, deliveries, responses, topics.deviceDefender(), spoolThread, writeEvery);
+    }
+
+    private void statusChanged() {
+        StatusReporter reporter = status;
+        if (reporter != null) {
+            reporter.changed();
+        }
+    }
+
     public void start() {
         health.warnIfClockBeforeCertificate();
+        if (status != null) {
+            status.start();
+        }
         if (topics.deviceDefender()) {
             session.subscribe(topics.accepted(), RequestedQoS.QOS_0);
             session.subscribe(topics.rejected(), RequestedQoS.QOS_0);
@@ -176,6 +200,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
      */
     public void wake() {
         stream.wake();
+        statusChanged();
         spool.memoryGrace().ifPresent(grace -> spoolThread.after(grace.plus(PERSIST_MARGIN), spool::persistOverdue));
     }
 

@@ -1,0 +1,120 @@
+package dev.skerry.publish;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import dev.skerry.spool.Spool;
+import dev.skerry.spool.SpooledReport;
+import dev.skerry.status.DeliveryStatus;
+import dev.skerry.status.StatusFile;
+
+/**
+ * What an operator reads without a port: the status file in the state directory (written on a change, at most once a
+ * minute), a log line every 15 minutes while disconnected, and a line when a backlog starts and ends replaying.
+ * Runs on the spool thread.
+ */
+final class StatusReporter {
+
+    private static final Logger LOG = Logger.getLogger(StatusReporter.class);
+    static final Duration WRITE_EVERY = Duration.ofMinutes(1);
+    static final Duration DISCONNECTED_LOG_EVERY = Duration.ofMinutes(15);
+
+    private final Path stateDir;
+    private final Spool spool;
+    private final Connection connection;
+    private final Deliveries deliveries;
+    private final DefenderResponses responses;
+    private final boolean deviceDefender;
+    private final SpoolThread thread;
+    private final Duration writeEvery;
+    private final long started = System.currentTimeMillis();
+    // on the spool thread only
+    private boolean dirty = true;
+    private long lastWrite = Long.MIN_VALUE / 2;
+    private long lastDisconnectedLog;
+    private boolean wasUp;
+    private int replaying;
+    private long replayStarted;
+    private boolean writeFailing;
+
+    StatusReporter(Path stateDir, Spool spool, Connection connection, Deliveries deliveries, DefenderResponses responses,
+            boolean deviceDefender, SpoolThread thread, Duration writeEvery) {
+        this.stateDir = stateDir;
+        this.spool = spool;
+        this.connection = connection;
+        this.deliveries = deliveries;
+        this.responses = responses;
+        this.deviceDefender = deviceDefender;
+        this.thread = thread;
+        this.writeEvery = writeEvery;
+        this.lastDisconnectedLog = started;
+    }
+
+    void start() {
+        thread.run(this::check);
+    }
+
+    /** Something an operator would see changed: written now, or within a minute of the last write. */
+    void changed() {
+        thread.run(() -> {
+            dirty = true;
+            observe();
+        });
+    }
+
+    /** The periodic turn, once a minute (every 5 s during a replay). */
+    private void check() {
+        observe();
+        thread.after(replaying > 0 ? Duration.ofSeconds(5) : writeEvery, this::check);
+    }
+
+    /** The replay lines, the reminder while disconnected, and the write when one is due. */
+    private void observe() {
+        long now = System.currentTimeMillis();
+        boolean up = connection.isUp();
+        int waiting = spool.size();
+        if (up && !wasUp && waiting > 1) {
+            replaying = waiting;
+            replayStarted = now;
+            LOG.infof("Connected to %s, replaying %d reports", connection.broker(), waiting);
+        } else if (replaying > 0 && waiting <= 1) {
+            LOG.infof("Backlog delivered: %d reports in %ds", replaying, (now - replayStarted) / 1000);
+            replaying = 0;
+        }
+        if (!up && now - Math.max(connection.since(), lastDisconnectedLog) >= DISCONNECTED_LOG_EVERY.toMillis()) {
+            lastDisconnectedLog = now;
+            LOG.warnf("Still not connected to %s, since %s: %d reports waiting%s", connection.broker(), Instant.ofEpochMilli(connection.since()),
+                    waiting, oldest().map(id -> ", the oldest from " + Instant.ofEpochMilli(id)).orElse(""));
+        }
+        wasUp = up;
+        if (dirty && now - lastWrite >= writeEvery.toMillis()) {
+            write();
+        }
+    }
+
+    private Optional<Long> oldest() {
+        return spool.oldest().map(SpooledReport::reportId);
+    }
+
+    private void write() {
+        dirty = false;
+        lastWrite = System.currentTimeMillis();
+        DeliveryStatus status = new DeliveryStatus(lastWrite, started, connection.broker(), connection.isUp(), connection.since(),
+                spool.size(), oldest().orElse(null), deliveries.lastAcknowledged(), deliveries.acknowledged(),
+                deviceDefender ? responses.accepted.get() : null, deviceDefender ? responses.rejected.get() : null, connection.lastProblem());
+        try {
+            StatusFile.write(stateDir, status);
+            writeFailing = false;
+        } catch (IOException e) {
+            if (!writeFailing) {
+                writeFailing = true;
+                LOG.warnf("Cannot write the status file in %s: %s (skerry status and health may be stale)", stateDir, e.getMessage());
+            }
+        }
+    }
+}
