@@ -14,9 +14,10 @@ import dev.skerry.status.DeliveryStatus;
 import dev.skerry.status.StatusFile;
 
 /**
- * What an operator reads without a port: the status file in the state directory (written on a change, at most once a
- * minute), a log line every 15 minutes while disconnected, and a line when a backlog starts and ends replaying.
- * Runs on the spool thread.
+ * What an operator reads without a port: the status file in the state directory, a log line every 15 minutes while
+ * disconnected, and a line when a backlog starts and ends replaying. The file is written at once when the connection
+ * comes up or goes down and when the spool becomes empty, and for any other change at most once a minute (a report
+ * added, one delivered). Runs on the spool thread.
  */
 final class StatusReporter {
 
@@ -41,6 +42,7 @@ final class StatusReporter {
     private int replaying;
     private long replayStarted;
     private boolean writeFailing;
+    private int lastWaiting;
 
     StatusReporter(Path stateDir, Spool spool, Connection connection, Deliveries deliveries, DefenderResponses responses,
             boolean deviceDefender, SpoolThread thread, Duration writeEvery) {
@@ -59,10 +61,13 @@ final class StatusReporter {
         thread.run(this::check);
     }
 
-    /** Something an operator would see changed: written now, or within a minute of the last write. */
+    /** Something an operator would see changed: written within a minute of the last write. */
     void changed() {
         thread.run(() -> {
             dirty = true;
+            if (connection.isUp() != wasUp || (spool.size() == 0 && replayingOrWaited())) {
+                lastWrite = Long.MIN_VALUE / 2; // the changes health depends on are written at once
+            }
             observe();
         });
     }
@@ -97,6 +102,11 @@ final class StatusReporter {
         }
     }
 
+    /** The last file written still shows reports waiting. */
+    private boolean replayingOrWaited() {
+        return replaying > 0 || lastWaiting > 0;
+    }
+
     private Optional<Long> oldest() {
         return spool.oldest().map(SpooledReport::reportId);
     }
@@ -104,8 +114,9 @@ final class StatusReporter {
     private void write() {
         dirty = false;
         lastWrite = System.currentTimeMillis();
+        lastWaiting = spool.size();
         DeliveryStatus status = new DeliveryStatus(lastWrite, started, connection.broker(), connection.isUp(), connection.since(),
-                spool.size(), oldest().orElse(null), deliveries.lastAcknowledged(), deliveries.acknowledged(),
+                lastWaiting, oldest().orElse(null), deliveries.lastAcknowledged(), deliveries.acknowledged(),
                 deviceDefender ? responses.accepted.get() : null, deviceDefender ? responses.rejected.get() : null, connection.lastProblem());
         try {
             StatusFile.write(stateDir, status);
