@@ -152,11 +152,24 @@ public final class Checks {
      * through an ACL entry, which the mode shows as group read. Directly in that directory, group read is accepted.
      */
     static String privateKeyFile(String value, String credentialsDirectory) {
+        return privateKeyFile(value, credentialsDirectory, Users.effectiveUid());
+    }
+
+    /**
+     * As above for a process running as uid. The key must belong to that user or to root: whoever
+     * owns it can change it (chmod, or a new key), which root, reading every file, would not notice.
+     */
+    static String privateKeyFile(String value, String credentialsDirectory, long uid) {
         String problem = readableFile(value);
         if (problem != null) {
             return problem;
         }
         try {
+            int owner = (Integer) Files.getAttribute(Path.of(value), "unix:uid");
+            if (uid >= 0 && owner != uid && owner != 0) {
+                return "the private key belongs to uid " + owner + ", not to the user skerry runs as (uid " + uid
+                        + ") or root: that user can change or replace it; make it skerry's own: chown " + uid + " " + value;
+            }
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(value));
             Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
             shared.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
@@ -168,7 +181,7 @@ public final class Checks {
                         + "); make it private: chmod 600 " + value;
             }
             return keyPem(Files.readString(Path.of(value), StandardCharsets.US_ASCII));
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot check its permissions (" + e.getMessage() + ")";
         }
     }

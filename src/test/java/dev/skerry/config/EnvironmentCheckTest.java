@@ -159,6 +159,32 @@ class EnvironmentCheckTest {
     }
 
     @Test
+    void aStateDirectoryOthersMayWriteIsRefusedWithTheFix(@TempDir Path parent) throws IOException {
+        Path dir = Files.createDirectory(parent.resolve("skerry"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThat(check("SKERRY_STATE_DIR", dir.toString())).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("SKERRY_STATE_DIR: " + dir + " is writable by group or others").contains("chmod 700 " + dir));
+    }
+
+    @Test
+    void aPrivateKeyOfAnotherUserIsRefusedButRootsIsNot() throws IOException {
+        Path key = Files.writeString(state.resolve("device.key"), TestCertificate.KEY);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        int owner = (Integer) Files.getAttribute(key, "unix:uid");
+
+        assertThat(Checks.privateKeyFile(key.toString(), null, owner)).isNull();
+        if (owner == 0) {
+            assertThat(Checks.privateKeyFile(key.toString(), null, 1000)).as("root's key is trusted by every user").isNull();
+            Files.setAttribute(key, "unix:uid", 54_321);
+            assertThat(Checks.privateKeyFile(key.toString(), null, 0)).as("another user's key, read by root")
+                    .contains("belongs to uid 54321").contains("chown 0 " + key);
+        } else {
+            assertThat(Checks.privateKeyFile(key.toString(), null, owner + 1000)).contains("belongs to uid " + owner);
+        }
+    }
+
+    @Test
     void secretsAreNeverRepeated() {
         assertThat(check("SKERRY_MQTT_PROXY", "ftp://user:hunter2@proxy:21")).hasValueSatisfying(line -> {
             assertThat(line).startsWith("SKERRY_MQTT_PROXY=(hidden): must start with http://").doesNotContain("hunter2");

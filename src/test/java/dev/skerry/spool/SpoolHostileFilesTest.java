@@ -8,6 +8,7 @@ import static dev.skerry.spool.Spools.ids;
 import static dev.skerry.spool.Spools.json;
 import static dev.skerry.spool.Spools.name;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
@@ -115,5 +116,14 @@ class SpoolHostileFilesTest {
         assertThat(spool.inMemoryOnly()).isZero();
         assertThat(entries(dir)).containsExactly(name(5));
         assertThat(Files.isSymbolicLink(dir.resolve(name(5)))).isFalse();
+    }
+
+    @Test
+    void aSpoolDirectoryOthersMayWriteIsRefusedAndItsPlantedReportNeverLoaded() throws Exception {
+        Files.write(dir.resolve(name(9)), fileBytes(9, json(9).payload()));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> Spool.open(new SpoolSettings(dir, MIB, 1000, SpoolMode.DISK, Duration.ZERO), clock))
+                .isInstanceOf(SpoolException.class).hasMessageContaining("writable by group or others").hasMessageContaining("chmod 700");
     }
 }
