@@ -224,8 +224,9 @@ public final class Checks {
         return message == null ? "unreadable" : CLASS_NAME_PREFIX.matcher(message).replaceAll("");
     }
 
+    /** A PEM private key that parses, as the TLS stack will parse it: markers around garbage are not a key. */
     static String keyPem(String pem) {
-        return PEM_KEY.matcher(pem).find() ? null : "holds no PEM private key (PKCS#8, RSA or EC, as -----BEGIN ... KEY----- text)";
+        return PEM_KEY.matcher(pem).find() ? KeyMaterial.keyProblem(pem) : "holds no PEM private key (PKCS#8, RSA or EC, as -----BEGIN ... KEY----- text)";
     }
 
     static String host(String value) {
