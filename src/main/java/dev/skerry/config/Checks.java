@@ -31,6 +31,7 @@ public final class Checks {
     /** Only an IPv6 address may hold a colon (at least two); anything else with one names a port. */
     private static final java.util.regex.Pattern CLASS_NAME_PREFIX =
             java.util.regex.Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+    private static final java.util.regex.Pattern HOST_LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
     private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
     /** MQTT strings and binary data carry a two-byte length. */
@@ -233,8 +234,29 @@ public final class Checks {
         if (value.isEmpty() || value.contains("://") || value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
             return "must be a host name or IP address, without scheme or port (e.g. abc123-ats.iot.eu-west-1.amazonaws.com)";
         }
-        if (value.contains(":") && !IPV6_LITERAL.matcher(value).matches()) {
-            return "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        if (value.contains(":")) {
+            return IPV6_LITERAL.matcher(value).matches() ? null : "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        }
+        return hostName(value);
+    }
+
+    /**
+     * RFC 1123 host names (IPv4 addresses are among them): labels of 1 to 63 letters, digits and
+     * hyphens, not at either end, 253 characters in all. The resolver would refuse anything else at
+     * every retry instead of once here.
+     */
+    private static String hostName(String value) {
+        String name = value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
+        if (name.length() > 253) {
+            return "is " + name.length() + " characters long; a host name has at most 253 (RFC 1123)";
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63) {
+                return "has a label of " + label.length() + " characters; each dot-separated part of a host name has 1 to 63 (RFC 1123)";
+            }
+            if (!HOST_LABEL.matcher(label).matches()) {
+                return "'" + label + "' is not a host name label: letters, digits and hyphens only, no hyphen at either end (RFC 1123)";
+            }
         }
         return null;
     }

@@ -125,6 +125,24 @@ class EnvironmentCheckTest {
         }
     }
 
+    @Test
+    void hostNamesFollowRfc1123() {
+        String label63 = "a".repeat(63);
+        String longest = String.join(".", label63, label63, label63, "a".repeat(61));
+        assertThat(longest).hasSize(253);
+        for (String host : new String[] {label63 + ".example.com", longest, longest + ".", "a-b.c", "x"}) {
+            assertThat(Checks.host(host)).as(host).isNull();
+        }
+        assertThat(Checks.host("a".repeat(64) + ".example.com")).contains("label of 64 characters");
+        assertThat(Checks.host(longest + "a")).contains("at most 253");
+        assertThat(Checks.host(longest.substring(0, 251) + ".bb")).contains("at most 253");
+        for (String host : new String[] {"broker..local", ".broker", "-broker.local", "broker-.local", "bro_ker.local", "bröker.local", "broker.local.."}) {
+            assertThat(Checks.host(host)).as(host).isNotNull();
+        }
+        assertThat(check("SKERRY_MQTT_HOST", "a".repeat(64) + ".iot.eu-west-1.amazonaws.com"))
+                .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_MQTT_HOST=").contains("RFC 1123"));
+    }
+
     /** Found by ConfigurationPropertiesTest: MQTT cannot carry a longer user name or password. */
     @Test
     void mqttUserNameAndPasswordHaveAtMost65535Bytes() {
