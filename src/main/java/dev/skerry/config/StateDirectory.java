@@ -57,7 +57,7 @@ public final class StateDirectory {
         if (!Files.isWritable(dir)) {
             return Optional.of(variable + ": " + dir + " is not writable by this user");
         }
-        return Optional.ofNullable(TrustedDirectory.problem(dir)).map(problem -> variable + ": " + problem);
+        return Optional.ofNullable(TrustedDirectory.problem(dir, Users.effectiveUid())).map(problem -> variable + ": " + problem);
     }
 
     private static String describe(Exception e) {

@@ -9,8 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 
-import dev.skerry.config.Users;
-
 /**
  * A directory skerry keeps state or reports in must be its own: owned by the user it runs as
  * and writable by no one else. Whoever can write there can plant a report that the device then
@@ -23,12 +21,7 @@ public final class TrustedDirectory {
     private TrustedDirectory() {
     }
 
-    /** Why dir cannot be trusted, with the fix; null when it can. */
-    public static String problem(Path dir) {
-        return problem(dir, Users.effectiveUid());
-    }
-
-    /** As {@link #problem(Path)} for a process running as uid (-1: unknown, the owner is not checked). */
+    /** Why dir cannot be trusted by a process running as uid (-1: unknown, the owner is not checked), with the fix; null when it can. */
     public static String problem(Path dir, long uid) {
         PosixFileAttributes attributes;
         int owner;

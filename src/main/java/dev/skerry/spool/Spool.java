@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.config.Users;
 import dev.skerry.files.TrustedDirectory;
 
 /**
@@ -119,7 +120,7 @@ public final class Spool implements AutoCloseable {
         List<String> names;
         try {
             files.createDirectory(dir);
-            String untrusted = TrustedDirectory.problem(dir);
+            String untrusted = TrustedDirectory.problem(dir, Users.effectiveUid());
             if (untrusted != null) {
                 throw new SpoolException(untrusted, null);
             }

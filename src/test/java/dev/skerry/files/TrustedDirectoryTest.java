@@ -23,16 +23,16 @@ class TrustedDirectoryTest {
     @Test
     void aPrivateDirectoryOfOneselfIsTrusted() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        assertThat(TrustedDirectory.problem(dir)).isNull();
+        assertThat(TrustedDirectory.problem(dir, Users.effectiveUid())).isNull();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThat(TrustedDirectory.problem(dir)).as("readable is not writable").isNull();
+        assertThat(TrustedDirectory.problem(dir, Users.effectiveUid())).as("readable is not writable").isNull();
     }
 
     @Test
     void aDirectoryGroupOrOthersMayWriteIsRefusedWithTheFix() throws Exception {
         for (String mode : new String[] {"rwxrwxrwx", "rwxrwx---", "rwx---rwx", "rwx-w----", "rwx----w-"}) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
-            assertThat(TrustedDirectory.problem(dir)).as(mode).contains("writable by group or others").contains("chmod 700 " + dir);
+            assertThat(TrustedDirectory.problem(dir, Users.effectiveUid())).as(mode).contains("writable by group or others").contains("chmod 700 " + dir);
         }
     }
 
@@ -53,7 +53,7 @@ class TrustedDirectoryTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.setAttribute(dir, "unix:uid", STRANGER);
         try {
-            assertThat(TrustedDirectory.problem(dir)).contains("belongs to uid " + STRANGER);
+            assertThat(TrustedDirectory.problem(dir, Users.effectiveUid())).contains("belongs to uid " + STRANGER);
         } finally {
             Files.setAttribute(dir, "unix:uid", (int) Users.effectiveUid());
         }
@@ -64,8 +64,8 @@ class TrustedDirectoryTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Path link = Files.createSymbolicLink(parent.resolve("state"), dir);
 
-        assertThat(TrustedDirectory.problem(link)).isNull();
+        assertThat(TrustedDirectory.problem(link, Users.effectiveUid())).isNull();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertThat(TrustedDirectory.problem(link)).contains("writable by group or others");
+        assertThat(TrustedDirectory.problem(link, Users.effectiveUid())).contains("writable by group or others");
     }
 }
