@@ -259,7 +259,7 @@ class AgentFaultsIT {
 
     @Test
     void onAFullDiskTheAgentKeepsRunningDropsTheOldestCountedAndRecoversWhenSpaceReturns(@TempDir Path small) throws Exception {
-        Tmpfs disk = closer.later(Tmpfs.mount(small, "16k")); // four pages: four report files
+        Tmpfs disk = closer.later(Tmpfs.mount(small, "16k")); // four pages: the count of lost reports and three report files
         Mosquitto broker = closer.later(Mosquitto.tls(pki).start());
         TestSubscriber subscriber = closer.later(TestSubscriber.connectTls(broker.port(), pki).subscribe("fleet/#"));
         FaultProxy network = closer.later(FaultProxy.to(broker.port()));

@@ -49,6 +49,17 @@ class BadConfigurationIT {
         assertExits78Naming("SKERRY_COLLECTORS_DISABLED", Map.of("SKERRY_COLLECTORS_DISABLED", "memory,no_such_collector"), "");
     }
 
+    /** Hostile conditions found at start, each a configuration error rather than a start that never works. */
+    @Test
+    void untrustedStateBrokenKeysAndBadHostNamesExit78NamingTheVariable() throws Exception {
+        var pki = dev.skerry.testing.TestPki.get();
+        assertExits78Naming("SKERRY_TLS_KEY", Map.of("SKERRY_TLS_CERT", pki.clientCert().toString(),
+                "SKERRY_TLS_KEY", pki.rogueClientKey().toString()), "a key of another certificate");
+        assertExits78Naming("SKERRY_MQTT_HOST", Map.of("SKERRY_MQTT_HOST", "a".repeat(64) + ".example.com"), "a 64-character label");
+        java.nio.file.Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertExits78Naming("SKERRY_STATE_DIR", Map.of(), "a state directory anyone may write");
+    }
+
     private void assertExits78Naming(String name, Map<String, String> env, String context) throws Exception {
         AgentProcess.Run run = AgentProcess.run(state, env);
 

@@ -31,6 +31,7 @@ public final class Checks {
     /** Only an IPv6 address may hold a colon (at least two); anything else with one names a port. */
     private static final java.util.regex.Pattern CLASS_NAME_PREFIX =
             java.util.regex.Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+    private static final java.util.regex.Pattern HOST_LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
     private static final java.util.regex.Pattern IPV6_LITERAL = java.util.regex.Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
     /** MQTT strings and binary data carry a two-byte length. */
@@ -152,11 +153,24 @@ public final class Checks {
      * through an ACL entry, which the mode shows as group read. Directly in that directory, group read is accepted.
      */
     static String privateKeyFile(String value, String credentialsDirectory) {
+        return privateKeyFile(value, credentialsDirectory, Users.effectiveUid());
+    }
+
+    /**
+     * As above for a process running as uid. The key must belong to that user or to root: whoever
+     * owns it can change it (chmod, or a new key), which root, reading every file, would not notice.
+     */
+    static String privateKeyFile(String value, String credentialsDirectory, long uid) {
         String problem = readableFile(value);
         if (problem != null) {
             return problem;
         }
         try {
+            int owner = (Integer) Files.getAttribute(Path.of(value), "unix:uid");
+            if (uid >= 0 && owner != uid && owner != 0) {
+                return "the private key belongs to uid " + owner + ", not to the user skerry runs as (uid " + uid
+                        + ") or root: that user can change or replace it; make it skerry's own: chown " + uid + " " + value;
+            }
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(Path.of(value));
             Set<PosixFilePermission> shared = EnumSet.copyOf(permissions);
             shared.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
@@ -168,7 +182,7 @@ public final class Checks {
                         + "); make it private: chmod 600 " + value;
             }
             return keyPem(Files.readString(Path.of(value), StandardCharsets.US_ASCII));
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "cannot check its permissions (" + e.getMessage() + ")";
         }
     }
@@ -211,16 +225,38 @@ public final class Checks {
         return message == null ? "unreadable" : CLASS_NAME_PREFIX.matcher(message).replaceAll("");
     }
 
+    /** A PEM private key that parses, as the TLS stack will parse it: markers around garbage are not a key. */
     static String keyPem(String pem) {
-        return PEM_KEY.matcher(pem).find() ? null : "holds no PEM private key (PKCS#8, RSA or EC, as -----BEGIN ... KEY----- text)";
+        return PEM_KEY.matcher(pem).find() ? KeyMaterial.keyProblem(pem) : "holds no PEM private key (PKCS#8, RSA or EC, as -----BEGIN ... KEY----- text)";
     }
 
     static String host(String value) {
         if (value.isEmpty() || value.contains("://") || value.contains("/") || value.chars().anyMatch(Character::isWhitespace)) {
             return "must be a host name or IP address, without scheme or port (e.g. abc123-ats.iot.eu-west-1.amazonaws.com)";
         }
-        if (value.contains(":") && !IPV6_LITERAL.matcher(value).matches()) {
-            return "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        if (value.contains(":")) {
+            return IPV6_LITERAL.matcher(value).matches() ? null : "must be a host name or IP address without a port: give the port in SKERRY_MQTT_PORT";
+        }
+        return hostName(value);
+    }
+
+    /**
+     * RFC 1123 host names (IPv4 addresses are among them): labels of 1 to 63 letters, digits and
+     * hyphens, not at either end, 253 characters in all. The resolver would refuse anything else at
+     * every retry instead of once here.
+     */
+    private static String hostName(String value) {
+        String name = value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
+        if (name.length() > 253) {
+            return "is " + name.length() + " characters long; a host name has at most 253 (RFC 1123)";
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63) {
+                return "has a label of " + label.length() + " characters; each dot-separated part of a host name has 1 to 63 (RFC 1123)";
+            }
+            if (!HOST_LABEL.matcher(label).matches()) {
+                return "'" + label + "' is not a host name label: letters, digits and hyphens only, no hyphen at either end (RFC 1123)";
+            }
         }
         return null;
     }

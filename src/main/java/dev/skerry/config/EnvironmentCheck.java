@@ -111,6 +111,10 @@ public final class EnvironmentCheck {
                 }
             }
         }
+        Optional<String> keyMismatch = keyMismatch(env);
+        if (keyMismatch.isPresent()) {
+            return keyMismatch;
+        }
         if (env.containsKey("SKERRY_MQTT_HOST") && Users.isRoot() && !"true".equalsIgnoreCase(env.getOrDefault("SKERRY_ALLOW_ROOT", "").strip())) {
             return Optional.of("SKERRY_MQTT_HOST is set and skerry runs as root (uid 0): refusing to publish with privileges it does not need. "
                     + "Run it as a user of its own (useradd --system --user-group --no-create-home skerry; the user needs to read "
@@ -125,6 +129,36 @@ public final class EnvironmentCheck {
             return Optional.of("SKERRY_RETRY_BASE (" + Checks.describe(base) + ") is above SKERRY_RETRY_MAX (" + Checks.describe(max) + ")");
         }
         return Optional.empty();
+    }
+
+    /** The key given must be the client certificate's: otherwise every handshake fails and the broker gets the blame. */
+    private static Optional<String> keyMismatch(Map<String, String> env) {
+        String key = tlsText(env, "KEY");
+        String certificate = tlsText(env, "CERT");
+        if (key == null || certificate == null) {
+            return Optional.empty();
+        }
+        String problem = KeyMaterial.mismatch(key, certificate);
+        if (problem == null) {
+            return Optional.empty();
+        }
+        String keyName = env.containsKey("SKERRY_TLS_KEY") ? "SKERRY_TLS_KEY (" + env.get("SKERRY_TLS_KEY").strip() + ")" : "SKERRY_TLS_KEY_PEM";
+        String certificateName = env.containsKey("SKERRY_TLS_CERT") ? "SKERRY_TLS_CERT (" + env.get("SKERRY_TLS_CERT").strip() + ")" : "SKERRY_TLS_CERT_PEM";
+        return Optional.of(keyName + ": the private key does not belong to the client certificate in " + certificateName + " (" + problem
+                + "); give the key the certificate was issued for");
+    }
+
+    /** The PEM text of a TLS part, from its file or its variable; null when not given or unreadable (said elsewhere). */
+    private static String tlsText(Map<String, String> env, String part) {
+        String file = env.get("SKERRY_TLS_" + part);
+        if (file != null) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(file.strip()), java.nio.charset.StandardCharsets.US_ASCII);
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return env.get("SKERRY_TLS_" + part + "_PEM");
     }
 
     private static final Map<String, String> TLS_PARTS = Map.of(

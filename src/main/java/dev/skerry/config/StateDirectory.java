@@ -9,6 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.skerry.files.TrustedDirectory;
+
 /**
  * Where skerry keeps what must survive a restart. Unset SKERRY_STATE_DIR means: systemd's
  * STATE_DIRECTORY, else /var/lib/skerry for root, else $XDG_STATE_HOME/skerry or ~/.local/state/skerry.
@@ -38,7 +40,10 @@ public final class StateDirectory {
         return Path.of(System.getProperty("user.home"), ".local", "state", "skerry");
     }
 
-    /** Creates the directory (0700) when needed; a directory skerry cannot write to is a configuration error. */
+    /**
+     * Creates the directory (0700) when needed; a directory skerry cannot write to, or one that
+     * another user owns or may write to, is a configuration error.
+     */
     static Optional<String> problem(Map<String, String> env) {
         Path dir = resolve(env);
         String variable = env.containsKey("SKERRY_STATE_DIR") ? "SKERRY_STATE_DIR" : "SKERRY_STATE_DIR (unset, default " + dir + ")";
@@ -52,7 +57,7 @@ public final class StateDirectory {
         if (!Files.isWritable(dir)) {
             return Optional.of(variable + ": " + dir + " is not writable by this user");
         }
-        return Optional.empty();
+        return Optional.ofNullable(TrustedDirectory.problem(dir, Users.effectiveUid())).map(problem -> variable + ": " + problem);
     }
 
     private static String describe(Exception e) {

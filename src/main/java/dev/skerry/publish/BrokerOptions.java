@@ -23,6 +23,15 @@ public final class BrokerOptions {
 
     static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     static final String AWS_ALPN = "x-amzn-mqtt-ca";
+    /**
+     * The largest inbound MQTT packet (remaining length) the client decodes. Netty's decoder has no
+     * way to skip a bigger one: it fails the packet and Vert.x closes the connection, and a retained
+     * message that big would then come back at every reconnect. Its default, 8092 bytes, is below
+     * what a broker may deliver; AWS IoT Core delivers at most 128 KB of payload with a topic of at
+     * most 256 bytes, so this bound lets every message it can send in (held in memory once, while it
+     * is decoded). Smaller limits for what skerry reads from the messages are DefenderResponses'.
+     */
+    static final int MAX_INBOUND_MESSAGE_BYTES = 256 * 1024;
 
     private BrokerOptions() {
     }
@@ -48,6 +57,7 @@ public final class BrokerOptions {
         options.setKeepAliveInterval((int) endpoint.keepalive().toSeconds());
         options.setAckTimeout((int) Math.max(1, endpoint.ackTimeout().toSeconds()));
         options.setMaxInflightQueue(16);
+        options.setMaxMessageSize(MAX_INBOUND_MESSAGE_BYTES);
         options.setReconnectDelay(new JitteredBackoff(endpoint.retryBase(), endpoint.retryMax()));
         endpoint.username().ifPresent(options::setUsername);
         endpoint.password().ifPresent(options::setPassword);

@@ -2,6 +2,7 @@ package dev.skerry.publish;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -20,6 +21,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * body of a rejection is not documented: it is parsed defensively and logged as it came, once
  * per distinct error code. A rejected report has already left the spool; it is never resent.
  * <p>
+ * Anyone allowed to publish on the thing's topics can send these messages, so each is untrusted:
+ * a body over {@link #MAX_BODY_BYTES} is dropped unread and counted; at most {@link #MAX_CODES}
+ * error codes (of at most {@link #MAX_CODE_CHARS} characters) are remembered; and every line
+ * logged here shares one budget of {@link #LOG_BURST} lines a minute, the rest counted.
+ * <p>
  * Answers are read as a tree: the only type Jackson's data binding introspects is JsonNode, the
  * root type of readTree, registered for the native image (NativeReflectionTest checks that every
  * type bound through data binding is).
@@ -32,6 +38,11 @@ final class DefenderResponses {
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final int REMEMBERED = 256;
     private static final int MAX_LOGGED_BODY = 1024;
+    /** Device Defender's answers are well under 1 KiB. */
+    static final int MAX_BODY_BYTES = 8192;
+    static final int MAX_CODES = 16;
+    static final int MAX_CODE_CHARS = 64;
+    static final int LOG_BURST = 5;
 
     private final Topics topics;
     private final Set<Long> sent = new LinkedHashSet<>();
@@ -39,9 +50,18 @@ final class DefenderResponses {
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong unmatched = new AtomicLong();
+    /** Messages on the answer topics dropped unread: larger than MAX_BODY_BYTES. */
+    final AtomicLong dropped = new AtomicLong();
+    private final LogBudget logBudget;
+    private boolean codesFullLogged;
 
     DefenderResponses(Topics topics) {
+        this(topics, new LogBudget(LOG_BURST, Duration.ofMinutes(1), System::nanoTime));
+    }
+
+    DefenderResponses(Topics topics, LogBudget logBudget) {
         this.topics = topics;
+        this.logBudget = logBudget;
     }
 
     synchronized void sent(long reportId) {
@@ -56,6 +76,12 @@ final class DefenderResponses {
         if (!isRejection && !topic.equals(topics.accepted())) {
             return;
         }
+        if (body.length > MAX_BODY_BYTES) {
+            dropped.incrementAndGet();
+            warn("A message of %d bytes on %s is larger than a Device Defender answer can be (%d bytes): dropped unread, counted",
+                    body.length, topic, MAX_BODY_BYTES);
+            return;
+        }
         JsonNode document = parse(body);
         Long reportId = document != null && document.path("reportId").canConvertToLong() ? document.path("reportId").asLong() : null;
         boolean matched = reportId != null && forget(reportId);
@@ -68,11 +94,36 @@ final class DefenderResponses {
         }
         rejected.incrementAndGet();
         String code = document == null ? "unparsable" : document.path("statusDetails").path("ErrorCode").asText("unknown");
+        code = printable(code.getBytes(StandardCharsets.UTF_8), MAX_CODE_CHARS);
+        boolean first;
+        boolean full = false;
         synchronized (loggedCodes) {
-            if (loggedCodes.add(code)) {
-                LOG.warnf("Device Defender rejected report %s (%s): %s (logged once per error code; the report is not resent)",
-                        reportId == null ? "?" : reportId, code, printable(body));
+            first = loggedCodes.size() < MAX_CODES && loggedCodes.add(code);
+            if (!first && loggedCodes.size() >= MAX_CODES && !loggedCodes.contains(code) && !codesFullLogged) {
+                codesFullLogged = true;
+                full = true;
             }
+        }
+        if (first) {
+            warn("Device Defender rejected report %s (%s): %s (logged once per error code; the report is not resent)",
+                    reportId == null ? "?" : reportId, code, printable(body, MAX_LOGGED_BODY));
+        } else if (full) {
+            warn("Device Defender rejected report %s with yet another error code: more than %d distinct codes, "
+                    + "further ones are only counted in defender_rejected", reportId == null ? "?" : reportId, MAX_CODES);
+        }
+    }
+
+    int rememberedCodes() {
+        synchronized (loggedCodes) {
+            return loggedCodes.size();
+        }
+    }
+
+    private void warn(String format, Object... parameters) {
+        long suppressed = logBudget.take();
+        if (suppressed >= 0) {
+            LOG.warnf(format + (suppressed > 0 ? " (" + suppressed + " lines about broker messages not logged before this one)" : ""),
+                    parameters);
         }
     }
 
@@ -96,8 +147,8 @@ final class DefenderResponses {
         return null;
     }
 
-    private static String printable(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, MAX_LOGGED_BODY), StandardCharsets.UTF_8);
-        return text.replaceAll("\\p{Cntrl}", "?") + (body.length > MAX_LOGGED_BODY ? "..." : "");
+    private static String printable(byte[] body, int max) {
+        String text = new String(body, 0, Math.min(body.length, max), StandardCharsets.UTF_8);
+        return text.replaceAll("\\p{Cntrl}", "?") + (body.length > max ? "..." : "");
     }
 }

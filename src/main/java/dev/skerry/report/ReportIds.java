@@ -1,17 +1,14 @@
 package dev.skerry.report;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 
 import org.jboss.logging.Logger;
+
+import dev.skerry.files.SmallFiles;
 
 /**
  * report_id: epoch milliseconds, but always above the last id handed out, so that it still
@@ -25,6 +22,8 @@ public final class ReportIds {
     private static final Logger LOG = Logger.getLogger(ReportIds.class);
     static final String FILE = "report-id-ceiling";
     static final long RESERVE_MILLIS = 600_000;
+    /** A long in decimal and a newline; a bigger file is not a ceiling. */
+    static final int MAX_FILE_BYTES = 64;
 
     private final Clock clock;
     private final Path file;
@@ -51,7 +50,8 @@ public final class ReportIds {
 
     private static long load(Path file) {
         try {
-            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            // a FIFO or a link planted here is not opened (it would block or point elsewhere); the next store replaces it
+            return Long.parseLong(new String(SmallFiles.read(file, MAX_FILE_BYTES), StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException | NumberFormatException e) {
@@ -60,13 +60,10 @@ public final class ReportIds {
         }
     }
 
-    /** Temp file, fsync, rename: a crash leaves the old id or the new one, never a torn file. */
+    /** Temp file (created exclusively), fsync, rename: a crash leaves the old id or the new one, never a torn file. */
     private void store(long id) {
-        Path temp = file.resolveSibling(FILE + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.force(true);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            SmallFiles.replace(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
             if (storeFailing) {
                 LOG.infof("The report id ceiling is stored in %s again", file);
                 storeFailing = false;

@@ -1,8 +1,8 @@
 package dev.skerry.spool;
 
-import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+
+import dev.skerry.files.SmallFiles;
 
 /**
  * The spool's file operations on the real file system. writeTemp and forceFile open the file
@@ -37,7 +39,9 @@ final class NioSpoolFiles implements SpoolFiles {
 
     @Override
     public void writeTemp(Path temp, byte[] content) throws IOException {
-        try (FileChannel channel = FileChannel.open(temp, Set.of(CREATE, TRUNCATE_EXISTING, WRITE),
+        // exclusively: a link planted under the temp name is unlinked, never written through
+        Files.deleteIfExists(temp);
+        try (FileChannel channel = FileChannel.open(temp, Set.of(CREATE_NEW, WRITE, NOFOLLOW_LINKS),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
@@ -48,7 +52,7 @@ final class NioSpoolFiles implements SpoolFiles {
 
     @Override
     public void forceFile(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, WRITE)) {
+        try (FileChannel channel = FileChannel.open(file, WRITE, NOFOLLOW_LINKS)) {
             channel.force(true);
         }
     }
@@ -87,11 +91,7 @@ final class NioSpoolFiles implements SpoolFiles {
 
     @Override
     public byte[] read(Path file, long limit) throws IOException {
-        long size = Files.size(file);
-        if (size > limit) {
-            throw new IOException(size + " bytes, more than the spool's limit of " + limit);
-        }
-        return Files.readAllBytes(file);
+        return SmallFiles.read(file, limit);
     }
 
     @Override

@@ -18,6 +18,9 @@ import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.config.Users;
+import dev.skerry.files.TrustedDirectory;
+
 /**
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
  * kill -9, with as few writes as an SD card deserves, never losing or corrupting one silently.
@@ -43,8 +46,15 @@ import org.jboss.logging.Logger;
  * its own name is moved into {@code corrupt/} for the operator, never deleted, and the rest loads.
  *
  * <p>The oldest report is the one with the lowest id. A report added with the id of a pending one
- * replaces it, as its file would. A write that fails leaves the report in memory, within the same
- * limits, and is tried again later; after open the spool does not throw.
+ * replaces it, as its file would. A write that fails leaves the report in memory and is tried
+ * again later; after open the spool does not throw. The reports held only in memory have a bound
+ * of their own that fits the heap ({@link SpoolSettings#memoryMaxBytes}, memoryMaxCount): over it
+ * the oldest of them is written now, or, when writing fails, dropped and counted (droppedMemory).
+ * What close cannot write is lost: it is logged and added to a count kept in the directory
+ * ({@link LostReports}), which the next run reports.
+ *
+ * <p>Only regular files are read (never a link, a FIFO or a device) and none larger than
+ * {@link SpoolSettings#maxReportBytes}; any other entry named like a report is set aside too.
  */
 public final class Spool implements AutoCloseable {
 
@@ -57,6 +67,10 @@ public final class Spool implements AutoCloseable {
     private final SpoolFiles files;
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
     private long bytes;
+    private long memoryBytes;
+    private int memoryCount;
+    private LostReports lost;
+    private boolean closed;
     private boolean writeFailing;
     private boolean deleteFailing;
 
@@ -66,6 +80,8 @@ public final class Spool implements AutoCloseable {
     private volatile long setAside;
     private volatile long writeFailures;
     private volatile long filesWritten;
+    private volatile long droppedMemory;
+    private volatile long lostBefore;
 
     /** A pending report. file: a file with its id exists; durable: that file holds this very report. */
     private static final class Entry {
@@ -104,11 +120,20 @@ public final class Spool implements AutoCloseable {
         List<String> names;
         try {
             files.createDirectory(dir);
+            String untrusted = TrustedDirectory.problem(dir, Users.effectiveUid());
+            if (untrusted != null) {
+                throw new SpoolException(untrusted, null);
+            }
             names = files.list(dir);
         } catch (IOException e) {
             throw new SpoolException("Cannot use spool directory " + dir + ": " + describe(e, dir), e);
         }
         Spool spool = new Spool(settings, clock, files);
+        spool.lost = LostReports.open(dir);
+        spool.lostBefore = spool.lost.total();
+        if (spool.lostBefore > 0) {
+            LOG.infof("Spool %s: earlier runs lost %d reports at their stop (spool_lost)", dir, spool.lostBefore);
+        }
         spool.recover(names);
         return spool;
     }
@@ -125,7 +150,7 @@ public final class Spool implements AutoCloseable {
                 }
             } else if (ReportFile.isReport(name)) {
                 try {
-                    Entry entry = new Entry(ReportFile.decode(name, files.read(file, settings.maxBytes())), clock.instant());
+                    Entry entry = new Entry(ReportFile.decode(name, files.read(file, settings.maxReportBytes())), clock.instant());
                     entry.file = true;
                     entry.durable = true;
                     entries.put(entry.report.reportId(), entry);
@@ -161,25 +186,26 @@ public final class Spool implements AutoCloseable {
      * a report larger than maxBytes on its own is dropped at once instead.
      */
     public synchronized void add(SpooledReport report) {
-        if (ReportFile.size(report) > settings.maxBytes()) {
+        if (ReportFile.size(report) > settings.maxReportBytes()) {
             // it could only get in by pushing out everything else, and still not fit
             droppedFull++;
             LOG.warnf("Report %d (%d bytes with the header) is larger than the spool's limit of %d bytes: dropped",
-                    report.reportId(), ReportFile.size(report), settings.maxBytes());
+                    report.reportId(), ReportFile.size(report), settings.maxReportBytes());
             return;
         }
         Entry entry = new Entry(report, clock.instant());
         Entry replaced = entries.put(report.reportId(), entry);
         if (replaced != null) {
-            bytes -= replaced.size();
+            forget(replaced);
             entry.file = replaced.file;
         }
         bytes += entry.size();
+        memoryBytes += entry.size();
+        memoryCount++;
         // deletes before writes: on a full disk the space of the dropped reports is what lets the new one in
         deleteFiles(trim());
-        if (settings.mode() == SpoolMode.DISK) {
-            persist(e -> true);
-        }
+        boolean written = settings.mode() != SpoolMode.DISK || persist(e -> true);
+        deleteFiles(trimMemory(written));
     }
 
     /** Oldest first; a snapshot copy. */
@@ -207,7 +233,7 @@ public final class Spool implements AutoCloseable {
         for (long reportId : reportIds) {
             Entry entry = entries.remove(reportId);
             if (entry != null) {
-                bytes -= entry.size();
+                forget(entry);
                 gone.add(entry);
             }
         }
@@ -220,7 +246,7 @@ public final class Spool implements AutoCloseable {
         List<Entry> stale = new ArrayList<>();
         while (entries.size() > 1) {
             Entry entry = entries.pollFirstEntry().getValue();
-            bytes -= entry.size();
+            forget(entry);
             stale.add(entry);
         }
         droppedStale += stale.size();
@@ -251,17 +277,35 @@ public final class Spool implements AutoCloseable {
 
     /** How many of the pending reports are only in memory (not yet on disk). */
     public synchronized int inMemoryOnly() {
-        return (int) entries.values().stream().filter(e -> !e.durable).count();
+        return memoryCount;
+    }
+
+    /** Bytes (payload and header) of the reports only in memory. */
+    public synchronized long inMemoryOnlyBytes() {
+        return memoryBytes;
     }
 
     public SpoolCounters counters() {
-        return new SpoolCounters(droppedFull, droppedStale, setAside, writeFailures, filesWritten);
+        return new SpoolCounters(droppedFull, droppedStale, setAside, writeFailures, filesWritten, droppedMemory, lostBefore);
     }
 
-    /** Writes whatever is still only in memory (in DISK mode: what failed to be written). Idempotent. */
+    /**
+     * Writes whatever is still only in memory (in DISK mode: what failed to be written); what
+     * cannot be written is lost: logged, and added to the count of lost reports that the next
+     * run reports. Idempotent: a report is counted lost once.
+     */
     @Override
     public synchronized void close() {
         persist(e -> true);
+        if (closed || memoryCount == 0) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        boolean stored = lost.add(memoryCount);
+        LOG.warnf("Spool %s: %d reports (%d bytes) could not be written and are lost at this stop; %s", dir, memoryCount, memoryBytes,
+                stored ? "the next run reports them in spool_lost (" + lost.total() + " since the spool was created)"
+                        : "the count of lost reports could not be stored either");
     }
 
     /** Removes the oldest entries while over a limit, counted as droppedFull; their files are the caller's to delete. */
@@ -269,20 +313,58 @@ public final class Spool implements AutoCloseable {
         List<Entry> dropped = new ArrayList<>();
         while (!entries.isEmpty() && (entries.size() > settings.maxCount() || bytes > settings.maxBytes())) {
             Entry entry = entries.pollFirstEntry().getValue();
-            bytes -= entry.size();
+            forget(entry);
             dropped.add(entry);
         }
         droppedFull += dropped.size();
         return dropped;
     }
 
-    /** Writes the memory-only entries that are due, oldest first, stopping at the first failure: a full disk is not hammered. */
-    private void persist(Predicate<Entry> due) {
-        for (Entry entry : entries.values()) {
-            if (!entry.durable && due.test(entry) && !write(entry)) {
-                return;
+    /**
+     * While the reports only in memory are over their own bound, the oldest of them is written
+     * now (unless a write just failed), else dropped, counted as droppedMemory; the files of
+     * dropped entries are the caller's to delete.
+     */
+    private List<Entry> trimMemory(boolean mayWrite) {
+        List<Entry> dropped = new ArrayList<>();
+        var candidates = entries.values().iterator();
+        while ((memoryCount > settings.memoryMaxCount() || memoryBytes > settings.memoryMaxBytes()) && candidates.hasNext()) {
+            Entry entry = candidates.next();
+            if (entry.durable) {
+                continue;
+            }
+            mayWrite = mayWrite && write(entry);
+            if (!mayWrite) {
+                candidates.remove();
+                forget(entry);
+                dropped.add(entry);
             }
         }
+        if (!dropped.isEmpty()) {
+            droppedMemory += dropped.size();
+            LOG.debugf("Spool: %d reports dropped from memory (more than %d or %d bytes cannot be written)",
+                    dropped.size(), settings.memoryMaxCount(), settings.memoryMaxBytes());
+        }
+        return dropped;
+    }
+
+    /** Takes a pending entry out of the byte and memory accounting. */
+    private void forget(Entry entry) {
+        bytes -= entry.size();
+        if (!entry.durable) {
+            memoryBytes -= entry.size();
+            memoryCount--;
+        }
+    }
+
+    /** Writes the memory-only entries that are due, oldest first, stopping at the first failure (false): a full disk is not hammered. */
+    private boolean persist(Predicate<Entry> due) {
+        for (Entry entry : entries.values()) {
+            if (!entry.durable && due.test(entry) && !write(entry)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean write(Entry entry) {
@@ -296,6 +378,8 @@ public final class Spool implements AutoCloseable {
             entry.file = true;
             files.forceDirectory(dir);
             entry.durable = true;
+            memoryBytes -= entry.size();
+            memoryCount--;
             filesWritten++;
             if (writeFailing) {
                 writeFailing = false;
@@ -307,8 +391,9 @@ public final class Spool implements AutoCloseable {
             deleteQuietly(temp);
             if (!writeFailing) {
                 writeFailing = true;
-                LOG.warnf("Cannot write spool file %s (%s): reports are kept in memory, at most %d or %d bytes, until writing works again",
-                        target, e, settings.maxCount(), settings.maxBytes());
+                LOG.warnf("Cannot write spool file %s (%s): reports are kept in memory, at most %d or %d bytes (the oldest are dropped, "
+                        + "counted in spool_dropped_memory), until writing works again; what is still in memory at the stop is lost, "
+                        + "counted in spool_lost", target, e, settings.memoryMaxCount(), settings.memoryMaxBytes());
             }
             return false;
         }

@@ -13,7 +13,7 @@ interface SpoolFiles {
     /** Creates dir (0700) unless it exists; fails unless it then is a directory this process may write. */
     void createDirectory(Path dir) throws IOException;
 
-    /** Creates or truncates temp (0600) and writes content to it. */
+    /** Creates temp (0600) exclusively, unlinking whatever had its name, and writes content to it. */
     void writeTemp(Path temp, byte[] content) throws IOException;
 
     void forceFile(Path file) throws IOException;
@@ -30,7 +30,7 @@ interface SpoolFiles {
     /** The names in dir, hidden ones included. */
     List<String> list(Path dir) throws IOException;
 
-    /** The whole file; a file longer than limit bytes is an error rather than an allocation. */
+    /** The whole file; a file longer than limit bytes, a link, a FIFO or a device is an error, never opened or allocated. */
     byte[] read(Path file, long limit) throws IOException;
 
     /** Moves file into corruptDir without replacing anything there; returns where it went. */

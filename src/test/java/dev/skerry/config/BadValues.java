@@ -43,7 +43,7 @@ public final class BadValues {
         generators.put("SKERRY_SHUTDOWN_GRACE", duration("-1s", "301s", "6m", "1h"));
         generators.put("SKERRY_ONCE_TIMEOUT", duration("0s", "999ms", "61m", "2h"));
         generators.put("SKERRY_MQTT_HOST", random -> pick(random, "mqtts://broker.local", "broker.local:8883", "10.0.0.1:1883",
-                "broker.local/mqtt", "two words", " ", "http://x", "a\tb"));
+                "broker.local/mqtt", "two words", " ", "http://x", "a\tb", "a".repeat(64) + ".example.com", "broker..local", "bro_ker.local"));
         generators.put("SKERRY_MQTT_PORT", integer(1, 65_535));
         generators.put("SKERRY_MQTT_TOPIC", random -> pick(random, "fleet/#", "fleet/+/x", "fleet/{device}", "fleet/{thing", "{format}}",
                 " ", "t".repeat(65_536 + random.nextInt(1000))));

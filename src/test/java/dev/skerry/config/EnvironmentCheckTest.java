@@ -125,6 +125,24 @@ class EnvironmentCheckTest {
         }
     }
 
+    @Test
+    void hostNamesFollowRfc1123() {
+        String label63 = "a".repeat(63);
+        String longest = String.join(".", label63, label63, label63, "a".repeat(61));
+        assertThat(longest).hasSize(253);
+        for (String host : new String[] {label63 + ".example.com", longest, longest + ".", "a-b.c", "x"}) {
+            assertThat(Checks.host(host)).as(host).isNull();
+        }
+        assertThat(Checks.host("a".repeat(64) + ".example.com")).contains("label of 64 characters");
+        assertThat(Checks.host(longest + "a")).contains("at most 253");
+        assertThat(Checks.host(longest.substring(0, 251) + ".bb")).contains("at most 253");
+        for (String host : new String[] {"broker..local", ".broker", "-broker.local", "broker-.local", "bro_ker.local", "bröker.local", "broker.local.."}) {
+            assertThat(Checks.host(host)).as(host).isNotNull();
+        }
+        assertThat(check("SKERRY_MQTT_HOST", "a".repeat(64) + ".iot.eu-west-1.amazonaws.com"))
+                .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_MQTT_HOST=").contains("RFC 1123"));
+    }
+
     /** Found by ConfigurationPropertiesTest: MQTT cannot carry a longer user name or password. */
     @Test
     void mqttUserNameAndPasswordHaveAtMost65535Bytes() {
@@ -156,6 +174,32 @@ class EnvironmentCheckTest {
         assertThat(check("SKERRY_STATE_DIR", dir.toString())).isEmpty();
         assertThat(Files.getPosixFilePermissions(dir)).extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE", "OWNER_EXECUTE");
+    }
+
+    @Test
+    void aStateDirectoryOthersMayWriteIsRefusedWithTheFix(@TempDir Path parent) throws IOException {
+        Path dir = Files.createDirectory(parent.resolve("skerry"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThat(check("SKERRY_STATE_DIR", dir.toString())).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("SKERRY_STATE_DIR: " + dir + " is writable by group or others").contains("chmod 700 " + dir));
+    }
+
+    @Test
+    void aPrivateKeyOfAnotherUserIsRefusedButRootsIsNot() throws IOException {
+        Path key = Files.writeString(state.resolve("device.key"), TestCertificate.KEY);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        int owner = (Integer) Files.getAttribute(key, "unix:uid");
+
+        assertThat(Checks.privateKeyFile(key.toString(), null, owner)).isNull();
+        if (owner == 0) {
+            assertThat(Checks.privateKeyFile(key.toString(), null, 1000)).as("root's key is trusted by every user").isNull();
+            Files.setAttribute(key, "unix:uid", 54_321);
+            assertThat(Checks.privateKeyFile(key.toString(), null, 0)).as("another user's key, read by root")
+                    .contains("belongs to uid 54321").contains("chown 0 " + key);
+        } else {
+            assertThat(Checks.privateKeyFile(key.toString(), null, owner + 1000)).contains("belongs to uid " + owner);
+        }
     }
 
     @Test

@@ -3,9 +3,18 @@ package dev.skerry.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +22,38 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
 import dev.skerry.report.Format;
 
+/** Answers on the Device Defender topics are untrusted: bounded in size, in memory and in the log. */
 class DefenderResponsesTest {
+
+    private static final Logger LOG = Logger.getLogger(DefenderResponses.class.getName());
+    private final Topics topics = Topics.of(Optional.of(Topics.DEVICE_DEFENDER), "box", Format.JSON);
+    private final AtomicLong nanos = new AtomicLong();
+    private final DefenderResponses responses = new DefenderResponses(topics, new LogBudget(DefenderResponses.LOG_BURST, Duration.ofMinutes(1), nanos::get));
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        LOG.removeHandler(capture);
+    }
 
     private final Topics json = Topics.of(Optional.empty(), "pi", Format.JSON);
 
@@ -58,5 +98,53 @@ class DefenderResponsesTest {
 
         assertThat(responses.accepted.get()).isEqualTo(1);
         assertThat(responses.unmatched.get()).isZero();
+    }
+
+    private static byte[] rejection(long id, String code) {
+        return ("{\"reportId\":" + id + ",\"status\":\"REJECTED\",\"statusDetails\":{\"ErrorCode\":\"" + code + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFloodOfDistinctErrorCodesIsCountedInBoundedMemoryAndAFewLogLines() {
+        for (int i = 0; i < 100_000; i++) {
+            responses.received(topics.rejected(), rejection(i, "Code" + i + "x".repeat(500)));
+        }
+
+        assertThat(responses.rejected.get()).isEqualTo(100_000);
+        assertThat(responses.rememberedCodes()).isEqualTo(DefenderResponses.MAX_CODES);
+        assertThat(logged).hasSize(DefenderResponses.LOG_BURST);
+        assertThat(logged).allSatisfy(record -> assertThat(formatted(record)).hasSizeLessThan(1500));
+    }
+
+    @Test
+    void theLogBudgetRefillsEveryMinuteAndNamesWhatItSkipped() {
+        for (int i = 0; i < 50; i++) {
+            responses.received(topics.rejected(), rejection(i, "Code" + i));
+        }
+        nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+        responses.received(topics.accepted(), new byte[DefenderResponses.MAX_BODY_BYTES + 1]);
+
+        assertThat(logged).hasSize(DefenderResponses.LOG_BURST + 1);
+        // 16 first codes and one line saying the codes are full: 17 lines, 5 logged
+        assertThat(formatted(logged.get(DefenderResponses.LOG_BURST))).contains("(12 lines about broker messages not logged");
+    }
+
+    @Test
+    void aBodyOverTheBoundIsDroppedUnreadAndCounted() {
+        byte[] big = new byte[20_000];
+        byte[] start = rejection(7, "Huge");
+        System.arraycopy(start, 0, big, 0, start.length);
+
+        responses.received(topics.rejected(), big);
+        responses.received(topics.rejected(), rejection(8, "Small"));
+
+        assertThat(responses.dropped.get()).isEqualTo(1);
+        assertThat(responses.rejected.get()).as("only the one read").isEqualTo(1);
+        assertThat(formatted(logged.get(0))).contains("20000 bytes").contains("dropped");
+    }
+
+    private static String formatted(LogRecord record) {
+        return record.getParameters() == null ? record.getMessage() : String.format(record.getMessage(), record.getParameters());
     }
 }

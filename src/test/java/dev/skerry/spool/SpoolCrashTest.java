@@ -34,7 +34,7 @@ import dev.skerry.spool.ScriptedFiles.Op;
  */
 class SpoolCrashTest {
 
-    private static final SpoolCounters NOTHING = new SpoolCounters(0, 0, 0, 0, 0);
+    private static final SpoolCounters NOTHING = new SpoolCounters(0, 0, 0, 0, 0, 0, 0);
 
     @TempDir
     Path dir;

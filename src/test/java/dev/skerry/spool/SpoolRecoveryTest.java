@@ -152,7 +152,7 @@ class SpoolRecoveryTest {
 
         assertThat(ids(spool.pending())).containsExactly(7L);
         assertThat(spool.pending().get(0).payload()).isEqualTo(PAYLOAD);
-        assertThat(spool.counters()).isEqualTo(new SpoolCounters(0, 0, 0, 0, 0));
+        assertThat(spool.counters()).isEqualTo(new SpoolCounters(0, 0, 0, 0, 0, 0, 0));
         assertThat(entries(dir)).containsExactly(name(7));
     }
 

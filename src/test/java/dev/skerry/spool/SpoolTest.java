@@ -52,7 +52,7 @@ class SpoolTest {
         assertThat(reopened.size()).isEqualTo(3);
         assertThat(reopened.bytes()).isEqualTo(3 * 22 + 2 * first.payload().length + 300);
         assertThat(reopened.inMemoryOnly()).isZero();
-        assertThat(reopened.counters()).isEqualTo(new SpoolCounters(0, 0, 0, 0, 0));
+        assertThat(reopened.counters()).isEqualTo(new SpoolCounters(0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test

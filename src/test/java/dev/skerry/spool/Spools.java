@@ -69,10 +69,10 @@ final class Spools {
         return fileBytes("SKRY".getBytes(StandardCharsets.US_ASCII), 1, 0, id, payload);
     }
 
-    /** Names of everything directly in dir, hidden files and directories included, sorted. */
+    /** Names of everything directly in dir, hidden files and directories included, sorted; but the count of lost reports. */
     static List<String> entries(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted().toList();
+            return list.map(p -> p.getFileName().toString()).filter(name -> !name.equals(LostReports.FILE)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
