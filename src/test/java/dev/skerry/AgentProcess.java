@@ -7,13 +7,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged agent started as a user starts it: java -jar target/quarkus-app/quarkus-run.jar. */
+/**
+ * The packaged agent started as a user starts it: java -jar target/quarkus-app/quarkus-run.jar, or with
+ * -Dskerry.native=PATH the native executable at PATH (its lib/ beside it) instead, for every IT that starts
+ * the agent through this class or {@link Launched}.
+ */
 final class AgentProcess {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    /** The native executable the ITs start instead of the jar, if any. */
+    static final Optional<Path> NATIVE = Optional.ofNullable(System.getProperty("skerry.native")).filter(path -> !path.isBlank())
+            .map(path -> Path.of(path).toAbsolutePath());
+
+    static boolean isNative() {
+        return NATIVE.isPresent();
+    }
+
+    /** The command that starts the agent: java, the JVM options, -jar and the jar; or the native executable (system properties only). */
+    static List<String> command(List<String> jvmOptions) {
+        if (NATIVE.isPresent()) {
+            assertThat(NATIVE.get()).as("-Dskerry.native").isExecutable();
+            List<String> command = new java.util.ArrayList<>(List.of(NATIVE.get().toString()));
+            jvmOptions.stream().filter(option -> option.startsWith("-D")).forEach(command::add); // system properties work the same
+            return command;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        return command;
+    }
 
     private AgentProcess() {
     }
@@ -33,12 +59,9 @@ final class AgentProcess {
         return start(stateDir, variables, Path.of(""), List.of());
     }
 
-    /** Started in the given working directory, with extra JVM options before -jar. */
+    /** Started in the given working directory, with extra JVM options before -jar (none for the native executable). */
     static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toAbsolutePath().toFile());
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions)).directory(workingDirectory.toAbsolutePath().toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
         builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
         builder.environment().putAll(variables);

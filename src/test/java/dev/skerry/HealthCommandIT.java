@@ -36,7 +36,7 @@ class HealthCommandIT {
 
     private Result health(Form form, String... pairs) throws Exception {
         List<String> command = form == Form.LAUNCHER ? List.of(Launched.LAUNCHER.toString(), "health")
-                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", AgentProcess.JAR.toString(), "health");
+                : with(AgentProcess.command(List.of()), "health");
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("SKERRY_") || name.equals("STATE_DIRECTORY") || name.equals("JAVA_HOME"));
@@ -54,6 +54,11 @@ class HealthCommandIT {
         String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(process.exitValue(), stdout, stderr.get(10, TimeUnit.SECONDS));
+    }
+
+    private static List<String> with(List<String> command, String argument) {
+        command.add(argument);
+        return command;
     }
 
     private void beatSecondsAgo(long seconds) throws Exception {

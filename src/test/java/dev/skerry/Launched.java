@@ -17,7 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** The agent started through deploy/bin/skerry, the way production starts it, and what /proc shows of it. */
+/**
+ * The agent started through deploy/bin/skerry, the way production starts it, and what /proc shows of it; with
+ * -Dskerry.native the launcher starts the native executable (SKERRY_APP_DIR, its directory).
+ */
 final class Launched implements AutoCloseable {
 
     static final Path LAUNCHER = Path.of("deploy/bin/skerry");
@@ -51,6 +54,7 @@ final class Launched implements AutoCloseable {
                 || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS") || name.equals("_JAVA_OPTIONS"));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
+        AgentProcess.NATIVE.ifPresent(executable -> builder.environment().put("SKERRY_APP_DIR", executable.getParent().toString()));
         builder.environment().putAll(variables);
         Process process = builder.start();
         process.getOutputStream().close();

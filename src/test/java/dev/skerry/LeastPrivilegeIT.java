@@ -78,9 +78,8 @@ class LeastPrivilegeIT {
                 TestSubscriber subscriber = TestSubscriber.connectTls(mosquitto.port(), pki).subscribe("fleet/#")) {
             List<String> command = new ArrayList<>(List.of("/usr/bin/bwrap", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
                     "--bind", own.toString(), own.toString(), "--",
-                    "setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData", "-jar",
-                    AgentProcess.JAR.toAbsolutePath().toString()));
+                    "setpriv", "--reuid=" + USER, "--regid=" + USER, "--clear-groups"));
+            command.addAll(AgentProcess.command(List.of("-XX:-UsePerfData")));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_"));
             builder.environment().putAll(Map.of("SKERRY_ONCE", "true", "SKERRY_STATE_DIR", own.toString(),

@@ -44,9 +44,13 @@ class StealthIT {
             agent.assertNoForbiddenWord();
             List<String> cmdline = agent.cmdline();
             assertThat(Path.of(cmdline.get(0)).getFileName()).hasToString(expectedName);
-            assertThat(cmdline).contains("-XX:+DisableAttachMechanism", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xmx32m",
-                    "-XX:TieredStopAtLevel=1", "-XX:AsyncDeflationInterval=60000", "-XX:GuaranteedSafepointInterval=300000")
-                    .noneMatch(arg -> arg.startsWith("-agentlib") || arg.startsWith("-javaagent") || arg.contains("jmxremote"));
+            if (AgentProcess.isNative()) {
+                assertThat(cmdline).as("the native executable takes no JVM flags").hasSize(1);
+            } else {
+                assertThat(cmdline).contains("-XX:+DisableAttachMechanism", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xmx32m",
+                        "-XX:TieredStopAtLevel=1", "-XX:AsyncDeflationInterval=60000", "-XX:GuaranteedSafepointInterval=300000")
+                        .noneMatch(arg -> arg.startsWith("-agentlib") || arg.startsWith("-javaagent") || arg.contains("jmxremote"));
+            }
             assertThat(Path.of("/tmp/hsperfdata_" + System.getProperty("user.name"), String.valueOf(agent.pid()))).doesNotExist();
             assertThat(Path.of("/tmp/.java_pid" + agent.pid())).doesNotExist();
             JSON.readTree(agent.stdout.get(0));
@@ -76,7 +80,8 @@ class StealthIT {
     @Test
     void anApplicationDirectoryWhosePathHoldsAListedWordDoesNotShowOnTheCommandLine() throws Exception {
         Path install = Files.createDirectories(state.resolve("opt/monitoring"));
-        Path app = Files.createSymbolicLink(install.resolve("quarkus-app"), AgentProcess.JAR.toAbsolutePath().getParent());
+        Path app = Files.createSymbolicLink(install.resolve("quarkus-app"),
+                AgentProcess.NATIVE.orElse(AgentProcess.JAR.toAbsolutePath()).getParent());
 
         try {
             runAndCheck(stdoutMode("SKERRY_THING_NAME", "pi-hall", "SKERRY_APP_DIR", app.toString()), "pi-hall");
