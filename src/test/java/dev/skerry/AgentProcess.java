@@ -35,9 +35,16 @@ final class AgentProcess {
 
     /** Started in the given working directory, with extra JVM options before -jar. */
     static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions) throws IOException {
+        return start(stateDir, variables, workingDirectory, jvmOptions, List.of());
+    }
+
+    /** Likewise, with arguments after the jar. */
+    static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions, List<String> arguments)
+            throws IOException {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toAbsolutePath().toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
         builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
