@@ -12,8 +12,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * Checks the environment before Quarkus reads it: a bad SKERRY_* value ends the process here
- * with exit code 78 and one line, not with a configuration stack trace. The argument {@code health}
- * runs the health check instead of the agent, without starting Quarkus.
+ * with exit code 78 and one line, not with a configuration stack trace. The arguments {@code health},
+ * {@code --version} and {@code --help} run without starting Quarkus; any other argument is refused (exit 64).
  */
 @QuarkusMain
 public final class Main {
@@ -22,8 +22,8 @@ public final class Main {
     }
 
     public static void main(String... args) {
-        if (args.length == 1 && args[0].equals("health")) {
-            System.exit(HealthCheck.run(System.getenv(), Clock.systemUTC(), System.out, System.err));
+        if (args.length > 0) {
+            System.exit(command(args));
         }
         Optional<String> problem = EnvironmentCheck.firstProblem(System.getenv());
         if (problem.isPresent()) {
@@ -36,7 +36,7 @@ public final class Main {
             System.exit(EnvironmentCheck.EX_CONFIG);
         }
         for (String unknown : EnvironmentCheck.unknownVariables(System.getenv())) {
-            System.err.println("skerry: warning: " + unknown + " is not a variable skerry knows; it is ignored");
+            System.err.println("skerry: warning: " + EnvironmentCheck.warning(unknown));
         }
         // Vert.x's own DNS resolver keeps a bound, unconnected UDP socket open: an inbound channel.
         // The JDK's resolver opens one per look-up and closes it.
@@ -45,5 +45,26 @@ public final class Main {
         System.setProperty("vertx.disableFileCPResolving", "true");
         Thread.setDefaultUncaughtExceptionHandler(new UncaughtExceptions());
         Quarkus.run(Skerry.class, args);
+    }
+
+    /** The commands besides the agent itself; an argument skerry does not know never starts the agent. */
+    private static int command(String... args) {
+        String command = args.length == 1 ? args[0] : String.join(" ", args);
+        switch (command) {
+            case "health":
+                return HealthCheck.run(System.getenv(), Clock.systemUTC(), System.out, System.err);
+            case "--version":
+            case "version":
+                System.out.println("skerry " + Version.get());
+                return 0;
+            case "--help":
+            case "-h":
+            case "help":
+                System.out.print(Usage.text());
+                return 0;
+            default:
+                System.err.println("skerry: unknown command '" + command + "': see skerry --help");
+                return Usage.EX_USAGE;
+        }
     }
 }

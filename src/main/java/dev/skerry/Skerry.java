@@ -29,6 +29,7 @@ import dev.skerry.config.ThingName;
 import dev.skerry.config.Users;
 import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
+import dev.skerry.pipeline.HealthSettings;
 import dev.skerry.pipeline.Heartbeat;
 import dev.skerry.pipeline.Pipeline;
 import dev.skerry.pipeline.ProcessMemory;
@@ -100,21 +101,23 @@ public class Skerry implements QuarkusApplication {
             if (Users.isRoot()) {
                 LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
             }
+            writeHealthSettings(stateDir, config.interval());
             try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
                 if (config.once()) {
                     return pipeline.cycle() ? 0 : 1;
                 }
-                LOG.infof("skerry started for thing '%s': a report every %s on stdout, state in %s, collectors: %s",
-                        thing, Checks.describe(config.interval()), stateDir, names(enabled));
+                LOG.infof("skerry started for thing '%s' (version %s): a report every %s on stdout, state in %s, collectors: %s",
+                        thing, Version.get(), Checks.describe(config.interval()), stateDir, names(enabled));
                 return runUntilStopped(pipeline, config.interval());
             }
         }
 
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
         Duration interval = topics.reportInterval(config.interval());
-        if (!interval.equals(config.interval())) {
+        if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
             LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
         }
+        writeHealthSettings(stateDir, interval);
         Spool spool = openSpool(stateDir);
         Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
         reporter.addHealthSource(publisher);
@@ -124,12 +127,22 @@ public class Skerry implements QuarkusApplication {
             if (config.once()) {
                 return publishOnce(pipeline, sink, publisher);
             }
-            LOG.infof("skerry started for thing '%s': a report every %s to %s (%s mode), spool %s, collectors: %s",
-                    thing, Checks.describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
+            LOG.infof("skerry started for thing '%s' (version %s): a report every %s to %s (%s mode), spool %s, collectors: %s",
+                    thing, Version.get(), Checks.describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
                     spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
             return runUntilStopped(pipeline, interval);
         } finally {
             publisher.close(config.shutdownGrace());
+        }
+    }
+
+    /** For a `skerry health` run without this process's environment. */
+    private void writeHealthSettings(java.nio.file.Path stateDir, Duration interval) {
+        try {
+            HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()));
+        } catch (IOException e) {
+            LOG.warnf("Cannot write %s in %s (%s): a `skerry health` without SKERRY_HEALTH_MAX_AGE assumes a 60s interval",
+                    HealthSettings.FILE, stateDir, e.getMessage());
         }
     }
 

@@ -61,7 +61,15 @@ final class AgentProcess {
 
     /** Started in the given working directory, with extra JVM options before -jar (none for the native executable). */
     static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions)).directory(workingDirectory.toAbsolutePath().toFile());
+        return start(stateDir, variables, workingDirectory, jvmOptions, List.of());
+    }
+
+    /** Likewise, with arguments after the jar (or the native executable). */
+    static Process start(Path stateDir, Map<String, String> variables, Path workingDirectory, List<String> jvmOptions, List<String> arguments)
+            throws IOException {
+        List<String> command = new java.util.ArrayList<>(command(jvmOptions));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toAbsolutePath().toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SKERRY_") || name.startsWith("BALENA_"));
         builder.environment().put("SKERRY_STATE_DIR", stateDir.toString());
         builder.environment().putAll(variables);

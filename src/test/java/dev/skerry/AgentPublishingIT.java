@@ -147,7 +147,24 @@ class AgentPublishingIT {
 
     @Test
     void deviceDefenderModeRaisesTheIntervalToItsLimit() throws Exception {
-        Map<String, String> env = broker(Ports.free(), "SKERRY_INTERVAL", "10s");
+        String stderr = untilStarted(broker(Ports.free(), "SKERRY_INTERVAL", "10s"));
+
+        assertThat(stderr).contains("below Device Defender's limit of one report per 300s: using 300s")
+                .contains("a report every 300s to $aws/things/" + pki.thingName() + "/defender/metrics/json (Device Defender mode)");
+        assertThat(Files.readString(state.resolve("health-settings"))).as("what `skerry health` judges by, without this environment")
+                .contains("report_interval_seconds=300\n").contains("max_age_seconds=960\n");
+    }
+
+    /** The default interval is the user's choice of nothing: no warning that "60s" is below Device Defender's limit. */
+    @Test
+    void deviceDefenderModeWithTheDefaultIntervalDoesNotWarn() throws Exception {
+        String stderr = untilStarted(broker(Ports.free()));
+
+        assertThat(stderr).contains("a report every 300s to $aws/things/").doesNotContain("below Device Defender's limit");
+    }
+
+    /** Device Defender's topic, a broker that is not there: the agent's stderr up to its start line. */
+    private String untilStarted(Map<String, String> env) throws Exception {
         env.remove("SKERRY_MQTT_TOPIC");
         Process agent = AgentProcess.start(state, env);
         AgentProcess.drain(agent.getInputStream());
@@ -163,9 +180,7 @@ class AgentPublishingIT {
         }
         agent.destroy();
         assertThat(agent.waitFor(20, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(stderr.toString()).contains("below Device Defender's limit of one report per 300s: using 300s")
-                .contains("a report every 300s to $aws/things/" + pki.thingName() + "/defender/metrics/json (Device Defender mode)");
+        return stderr.toString();
     }
 
     @Test

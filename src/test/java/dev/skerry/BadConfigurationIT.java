@@ -60,6 +60,17 @@ class BadConfigurationIT {
         assertExits78Naming("SKERRY_STATE_DIR", Map.of(), "a state directory anyone may write");
     }
 
+    /** The case: with the TLS files set, a misspelt broker variable would have run in the stdout mode. */
+    @Test
+    void aMisspeltBrokerVariableExits78WithTheSuggestion() throws Exception {
+        Path ca = dev.skerry.testing.TestPki.get().caPem();
+        Map<String, String> env = Map.of("SKERRY_MQTT_HOTS", "broker.example", "SKERRY_TLS_CA", ca.toString());
+
+        assertExits78Naming("SKERRY_TLS_CA", env, "");
+        assertThat(AgentProcess.run(state, env).stderrLines()).anySatisfy(line -> assertThat(line)
+                .startsWith("skerry: SKERRY_TLS_CA is set without SKERRY_MQTT_HOST").contains("did you mean SKERRY_MQTT_HOST?"));
+    }
+
     private void assertExits78Naming(String name, Map<String, String> env, String context) throws Exception {
         AgentProcess.Run run = AgentProcess.run(state, env);
 

@@ -82,21 +82,46 @@ class HealthCommandIT {
 
     @ParameterizedTest
     @EnumSource(Form.class)
-    void theAgeIsJudgedAgainstThreeIntervalsAndAGraceOrTheExplicitLimit(Form form) throws Exception {
+    void theAgeIsJudgedAgainstTheAgentsFiguresOrTheDefaultOrTheExplicitLimit(Form form) throws Exception {
         beatSecondsAgo(200);
-        assertThat(health(form).exitCode()).isZero();
-        assertUnhealthy(health(form, "SKERRY_INTERVAL", "30s"), "more than 150s");
-        assertThat(health(form, "SKERRY_INTERVAL", "PT1M").exitCode()).isZero();
-        assertThat(health(form, "SKERRY_INTERVAL", "30", "SKERRY_HEALTH_MAX_AGE", "1h").exitCode()).isZero();
+        assertThat(health(form).exitCode()).as("no settings file: 3 x 60s + 60s").isZero();
+        assertThat(health(form, "SKERRY_INTERVAL", "30s").exitCode()).as("the check does not read SKERRY_INTERVAL").isZero();
         assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "2m"), "more than 120s");
         assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "soon"), "SKERRY_HEALTH_MAX_AGE='soon' is not a duration");
 
         beatSecondsAgo(900);
-        assertThat(health(form, "SKERRY_MQTT_HOST", "broker.local").exitCode()).as("Device Defender mode: every 300s").isZero();
-        assertUnhealthy(health(form, "SKERRY_MQTT_HOST", "broker.local", "SKERRY_MQTT_TOPIC", "fleet/{thing}"), "more than 240s");
+        assertUnhealthy(health(form), "more than 240s");
+        Files.writeString(state.resolve("health-settings"), "report_interval_seconds=300\nmax_age_seconds=960\n");
+        assertThat(health(form).exitCode()).as("the agent's figures (Device Defender mode)").isZero();
+        assertThat(health(form, "SKERRY_HEALTH_MAX_AGE", "1h").exitCode()).isZero();
+        assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "10m"), "more than 600s");
+        Files.writeString(state.resolve("health-settings"), "max_age_seconds=+960\n");
+        assertUnhealthy(health(form), "no max_age_seconds=<whole seconds> line in " + state.resolve("health-settings"));
+        Files.delete(state.resolve("health-settings"));
 
         beatSecondsAgo(-3600);
         assertUnhealthy(health(form), "in the future");
+    }
+
+    /**
+     * The issue's case: the agent runs with its own environment (here a 10 minute interval), an operator runs
+     * {@code skerry health} by hand with none of it, 20 minutes after the last report: healthy, as the agent's figures say.
+     */
+    @Test
+    void aManualCheckWithoutTheAgentsEnvironmentUsesTheAgentsFigures() throws Exception {
+        AgentProcess.Run run = AgentProcess.run(state, Map.of("SKERRY_ONCE", "true", "SKERRY_INTERVAL", "10m"));
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Files.readString(state.resolve("health-settings"))).contains("report_interval_seconds=600\n", "max_age_seconds=1860\n");
+
+        beatSecondsAgo(1200);
+        for (Form form : Form.values()) {
+            Result result = health(form);
+            assertThat(result.exitCode()).as(form + ": " + result).isZero();
+        }
+        beatSecondsAgo(1900);
+        for (Form form : Form.values()) {
+            assertUnhealthy(health(form), "more than 1860s");
+        }
     }
 
     @Test

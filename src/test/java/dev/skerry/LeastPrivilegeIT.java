@@ -47,7 +47,11 @@ class LeastPrivilegeIT {
 
         assertThat(run.exitCode()).isEqualTo(78);
         assertThat(run.stderrLines()).singleElement().asString()
-                .startsWith("skerry: SKERRY_MQTT_HOST is set and skerry runs as root").contains("useradd").contains("SKERRY_ALLOW_ROOT=true");
+                .startsWith("skerry: SKERRY_MQTT_HOST is set and skerry runs as root")
+                .contains("useradd --system --user-group --no-create-home skerry")
+                .as("a user without a home has no default state directory: the set-up makes one and names it")
+                .contains("install -d -o skerry -m 0700 /var/lib/skerry").contains("SKERRY_STATE_DIR=/var/lib/skerry")
+                .contains("SKERRY_ALLOW_ROOT=true");
     }
 
     @Test

@@ -23,55 +23,67 @@ public final class EnvironmentCheck {
 
     /** Every variable skerry reads, with the check of its value; an unset variable is not checked. */
     static final Map<String, Function<String, String>> VARIABLES = new LinkedHashMap<>();
+    /** What each variable means when unset, as README's default column says it (--help prints it). */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     /** Values never repeated in a message. */
     private static final Set<String> SECRETS = Set.of("SKERRY_MQTT_PASSWORD", "SKERRY_MQTT_PROXY", "SKERRY_TLS_KEY_PEM");
 
     static {
-        VARIABLES.put("SKERRY_INTERVAL", Checks.duration(Duration.ofSeconds(1), DAY));
-        VARIABLES.put("SKERRY_FORMAT", Checks.choice("json", "cbor"));
-        VARIABLES.put("SKERRY_FIELD_NAMES", Checks.choice("long", "short"));
-        VARIABLES.put("SKERRY_STATE_DIR", Checks::absolutePath);
-        VARIABLES.put("SKERRY_COLLECTORS_DISABLED", Checks::nameList);
-        VARIABLES.put("SKERRY_THING_NAME", ThingName::problem);
-        VARIABLES.put("SKERRY_PATH_PROCFS", Checks::directory);
-        VARIABLES.put("SKERRY_PATH_SYSFS", Checks::directory);
-        VARIABLES.put("SKERRY_PATH_ROOTFS", Checks::directory);
-        VARIABLES.put("SKERRY_ONCE", Checks.choice("true", "false"));
-        VARIABLES.put("SKERRY_LIST_LIMIT", Checks.integer(1, MAX_LIST_LIMIT));
-        VARIABLES.put("SKERRY_ALLOW_ROOT", Checks.choice("true", "false"));
-        VARIABLES.put("SKERRY_SHUTDOWN_GRACE", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
-        VARIABLES.put("SKERRY_HEALTH_MAX_AGE", Checks.duration(Duration.ofSeconds(1), Duration.ofDays(7)));
-        VARIABLES.put("SKERRY_ONCE_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
-        VARIABLES.put("SKERRY_MQTT_HOST", Checks::host);
-        VARIABLES.put("SKERRY_MQTT_PORT", Checks.integer(1, 65_535));
-        VARIABLES.put("SKERRY_MQTT_TOPIC", Checks::topic);
-        VARIABLES.put("SKERRY_MQTT_KEEPALIVE", Checks.duration(Duration.ofSeconds(5), Duration.ofSeconds(65_535)));
-        VARIABLES.put("SKERRY_MQTT_USERNAME", Checks::mqttUsername);
-        VARIABLES.put("SKERRY_MQTT_PASSWORD", Checks::mqttPassword);
-        VARIABLES.put("SKERRY_MQTT_QOS", Checks.choice("0", "1"));
-        VARIABLES.put("SKERRY_MQTT_RETAIN", Checks.choice("true", "false"));
-        VARIABLES.put("SKERRY_MQTT_ALPN", Checks.choice("true", "false"));
-        VARIABLES.put("SKERRY_MQTT_PROXY", Checks::proxy);
-        VARIABLES.put("SKERRY_MQTT_ACK_TIMEOUT", Checks.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        define("SKERRY_INTERVAL", "60s", Checks.duration(Duration.ofSeconds(1), DAY));
+        define("SKERRY_FORMAT", "json", Checks.choice("json", "cbor"));
+        define("SKERRY_FIELD_NAMES", "long", Checks.choice("long", "short"));
+        define("SKERRY_STATE_DIR", "$STATE_DIRECTORY, else /var/lib/skerry (root), else $XDG_STATE_HOME/skerry or ~/.local/state/skerry", Checks::absolutePath);
+        define("SKERRY_COLLECTORS_DISABLED", "none", Checks::nameList);
+        define("SKERRY_THING_NAME", "BALENA_DEVICE_UUID, then the host name", ThingName::problem);
+        define("SKERRY_PATH_PROCFS", "/proc", Checks::directory);
+        define("SKERRY_PATH_SYSFS", "/sys", Checks::directory);
+        define("SKERRY_PATH_ROOTFS", "/", Checks::directory);
+        define("SKERRY_ONCE", "false", Checks.choice("true", "false"));
+        define("SKERRY_LIST_LIMIT", "50", Checks.integer(1, MAX_LIST_LIMIT));
+        define("SKERRY_ALLOW_ROOT", "false", Checks.choice("true", "false"));
+        define("SKERRY_SHUTDOWN_GRACE", "5s", Checks.duration(Duration.ZERO, Duration.ofMinutes(5)));
+        define("SKERRY_HEALTH_MAX_AGE", "three report intervals + 60s", Checks.duration(Duration.ofSeconds(1), Duration.ofDays(7)));
+        define("SKERRY_ONCE_TIMEOUT", "30s", Checks.duration(Duration.ofSeconds(1), Duration.ofHours(1)));
+        define("SKERRY_MQTT_HOST", "none", Checks::host);
+        define("SKERRY_MQTT_PORT", "8883 (443 with ALPN)", Checks.integer(1, 65_535));
+        define("SKERRY_MQTT_TOPIC", "$aws/things/{thing}/defender/metrics/{format}", Checks::topic);
+        define("SKERRY_MQTT_KEEPALIVE", "60s", Checks.duration(Duration.ofSeconds(5), Duration.ofSeconds(65_535)));
+        define("SKERRY_MQTT_USERNAME", "none", Checks::mqttUsername);
+        define("SKERRY_MQTT_PASSWORD", "none", Checks::mqttPassword);
+        define("SKERRY_MQTT_QOS", "1", Checks.choice("0", "1"));
+        define("SKERRY_MQTT_RETAIN", "false", Checks.choice("true", "false"));
+        define("SKERRY_MQTT_ALPN", "false", Checks.choice("true", "false"));
+        define("SKERRY_MQTT_PROXY", "none", Checks::proxy);
+        define("SKERRY_MQTT_ACK_TIMEOUT", "30s", Checks.duration(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         // below the MQTT client's in-flight queue (16, BrokerOptions), which also holds publishes given up on until they expire
-        VARIABLES.put("SKERRY_MQTT_MAX_INFLIGHT", Checks.integer(1, 10));
-        VARIABLES.put("SKERRY_TLS_CERT", Checks::certificateFile);
-        VARIABLES.put("SKERRY_TLS_KEY", Checks::privateKeyFile);
-        VARIABLES.put("SKERRY_TLS_CA", Checks::certificateFile);
-        VARIABLES.put("SKERRY_TLS_CERT_PEM", Checks::certificatesPem);
-        VARIABLES.put("SKERRY_TLS_KEY_PEM", Checks::keyPem);
-        VARIABLES.put("SKERRY_TLS_CA_PEM", Checks::certificatesPem);
-        VARIABLES.put("SKERRY_SPOOL_DIR", Checks::absolutePath);
-        VARIABLES.put("SKERRY_SPOOL_MAX_BYTES", Checks.size(256 * 1024));
-        VARIABLES.put("SKERRY_SPOOL_MAX_COUNT", Checks.integer(1, 1_000_000));
-        VARIABLES.put("SKERRY_SPOOL_MODE", Checks.choice("disk", "memory-first"));
-        VARIABLES.put("SKERRY_SPOOL_REPLAY_RATE", Checks.integer(1, 10_000));
-        VARIABLES.put("SKERRY_RETRY_BASE", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
-        VARIABLES.put("SKERRY_RETRY_MAX", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+        define("SKERRY_MQTT_MAX_INFLIGHT", "1", Checks.integer(1, 10));
+        define("SKERRY_TLS_CERT", "none", Checks::certificateFile);
+        define("SKERRY_TLS_KEY", "none", Checks::privateKeyFile);
+        define("SKERRY_TLS_CA", "none", Checks::certificateFile);
+        define("SKERRY_TLS_CERT_PEM", "none", Checks::certificatesPem);
+        define("SKERRY_TLS_KEY_PEM", "none", Checks::keyPem);
+        define("SKERRY_TLS_CA_PEM", "none", Checks::certificatesPem);
+        define("SKERRY_SPOOL_DIR", "<state dir>/spool", Checks::absolutePath);
+        define("SKERRY_SPOOL_MAX_BYTES", "16M", Checks.size(256 * 1024));
+        define("SKERRY_SPOOL_MAX_COUNT", "10000", Checks.integer(1, 1_000_000));
+        define("SKERRY_SPOOL_MODE", "disk", Checks.choice("disk", "memory-first"));
+        define("SKERRY_SPOOL_REPLAY_RATE", "50", Checks.integer(1, 10_000));
+        define("SKERRY_RETRY_BASE", "1s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+        define("SKERRY_RETRY_MAX", "30s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
     }
 
     private EnvironmentCheck() {
+    }
+
+    private static void define(String name, String whenUnset, Function<String, String> check) {
+        VARIABLES.put(name, check);
+        DEFAULTS.put(name, whenUnset);
+    }
+
+    /** Every variable in the order of README's tables, with what it means when unset. */
+    public static Map<String, String> defaults() {
+        return java.util.Collections.unmodifiableMap(DEFAULTS);
     }
 
     /** The first problem found, as one line that starts with the variable's name. */
@@ -103,6 +115,21 @@ public final class EnvironmentCheck {
                 return Optional.of("SKERRY_TLS_" + part + " and SKERRY_TLS_" + part + "_PEM are both set: give the file or the PEM text, not both");
             }
         }
+        if (!env.containsKey("SKERRY_MQTT_HOST")) {
+            // a misspelt SKERRY_MQTT_HOST would otherwise run in the stdout mode, its reports lost in a journal
+            List<String> publishing = VARIABLES.keySet().stream().filter(env::containsKey)
+                    .filter(name -> name.startsWith("SKERRY_MQTT_") || name.startsWith("SKERRY_TLS_")).toList();
+            if (!publishing.isEmpty()) {
+                String hint = unknownVariables(env).stream().filter(name -> "SKERRY_MQTT_HOST".equals(Suggestions.closest(name, VARIABLES.keySet())))
+                        .map(name -> " (" + name + " is set: did you mean SKERRY_MQTT_HOST?)").findFirst().orElse("");
+                return Optional.of(String.join(", ", publishing) + (publishing.size() == 1 ? " is" : " are")
+                        + " set without SKERRY_MQTT_HOST, which publishing needs" + hint + "; unset " + (publishing.size() == 1 ? "it" : "them")
+                        + " for reports on stdout");
+            }
+        }
+        if (env.containsKey("SKERRY_MQTT_PASSWORD") && !env.containsKey("SKERRY_MQTT_USERNAME")) {
+            return Optional.of("SKERRY_MQTT_PASSWORD is set without SKERRY_MQTT_USERNAME");
+        }
         if (env.containsKey("SKERRY_MQTT_HOST")) {
             for (String part : List.of("CA", "CERT", "KEY")) {
                 if (!env.containsKey("SKERRY_TLS_" + part) && !env.containsKey("SKERRY_TLS_" + part + "_PEM")) {
@@ -117,11 +144,8 @@ public final class EnvironmentCheck {
         }
         if (env.containsKey("SKERRY_MQTT_HOST") && Users.isRoot() && !"true".equalsIgnoreCase(env.getOrDefault("SKERRY_ALLOW_ROOT", "").strip())) {
             return Optional.of("SKERRY_MQTT_HOST is set and skerry runs as root (uid 0): refusing to publish with privileges it does not need. "
-                    + "Run it as a user of its own (useradd --system --user-group --no-create-home skerry; the user needs to read "
-                    + "its TLS files and write its state directory), or set SKERRY_ALLOW_ROOT=true");
-        }
-        if (env.containsKey("SKERRY_MQTT_PASSWORD") && !env.containsKey("SKERRY_MQTT_USERNAME")) {
-            return Optional.of("SKERRY_MQTT_PASSWORD is set without SKERRY_MQTT_USERNAME");
+                    + "Run it as a user of its own: " + USER_SETUP + ", then start it as that user with SKERRY_STATE_DIR=/var/lib/skerry "
+                    + "(the user needs to read its TLS files); or set SKERRY_ALLOW_ROOT=true");
         }
         Duration base = Checks.parseDuration(env.getOrDefault("SKERRY_RETRY_BASE", "1s"));
         Duration max = Checks.parseDuration(env.getOrDefault("SKERRY_RETRY_MAX", "30s"));
@@ -161,6 +185,9 @@ public final class EnvironmentCheck {
         return env.get("SKERRY_TLS_" + part + "_PEM");
     }
 
+    /** A system user without a home needs its state directory made for it: its default one is under the home. */
+    static final String USER_SETUP = "useradd --system --user-group --no-create-home skerry && install -d -o skerry -m 0700 /var/lib/skerry";
+
     private static final Map<String, String> TLS_PARTS = Map.of(
             "CA", "the CA certificates to trust for the broker (for AWS IoT Core, AmazonRootCA1.pem); skerry never uses the JDK's default trust store",
             "CERT", "the device's client certificate (mutual TLS)",
@@ -176,6 +203,12 @@ public final class EnvironmentCheck {
         }
         unknown.sort(null);
         return unknown;
+    }
+
+    /** The unknown variable with the known name it most likely misspells, as a warning. */
+    public static String warning(String unknown) {
+        String close = Suggestions.closest(unknown, VARIABLES.keySet());
+        return unknown + " is not a variable skerry knows; it is ignored" + (close == null ? "" : " (did you mean " + close + "?)");
     }
 
     public static Set<String> names() {

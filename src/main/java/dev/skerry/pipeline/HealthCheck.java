@@ -12,13 +12,13 @@ import java.util.Optional;
 
 import dev.skerry.config.Checks;
 import dev.skerry.config.StateDirectory;
-import dev.skerry.publish.Topics;
-import dev.skerry.report.Format;
 
 /**
  * {@code skerry health}: healthy (exit 0) when the heartbeat file in the state directory was touched within the
- * maximum age, unhealthy (exit 1, one line on stderr) when it is missing, too old or from the future. It starts
- * no agent and writes nothing, so a container runtime can run it often. deploy/bin/skerry does the same in sh.
+ * maximum age, unhealthy (exit 1, one line on stderr) when it is missing, too old or from the future. The maximum
+ * age is SKERRY_HEALTH_MAX_AGE when set, else what the agent wrote at start ({@link HealthSettings}), else that of
+ * the default interval. It starts no agent and writes nothing, so a container runtime can run it often.
+ * deploy/bin/skerry does the same in sh.
  */
 public final class HealthCheck {
 
@@ -33,14 +33,15 @@ public final class HealthCheck {
 
     /** Prints one line (stdout when healthy, stderr when not) and returns the exit code. */
     public static int run(Map<String, String> env, Clock clock, PrintStream out, PrintStream err) {
+        Path stateDir = StateDirectory.resolve(env);
         Duration maxAge;
         try {
-            maxAge = maxAge(env);
-        } catch (IllegalArgumentException e) {
+            maxAge = maxAge(env, stateDir);
+        } catch (IllegalArgumentException | IOException e) {
             err.println("skerry: unhealthy: " + e.getMessage());
             return 1;
         }
-        Path file = StateDirectory.resolve(env).resolve(Heartbeat.FILE);
+        Path file = stateDir.resolve(Heartbeat.FILE);
         Optional<String> problem = problem(file, maxAge, clock);
         if (problem.isPresent()) {
             err.println("skerry: unhealthy: " + problem.get());
@@ -68,18 +69,13 @@ public final class HealthCheck {
         return Optional.empty();
     }
 
-    /** SKERRY_HEALTH_MAX_AGE, else three report intervals plus a grace. */
-    static Duration maxAge(Map<String, String> env) {
+    /** SKERRY_HEALTH_MAX_AGE, else the agent's own figure, else three intervals of the default plus a grace. */
+    static Duration maxAge(Map<String, String> env, Path stateDir) throws IOException {
         String explicit = env.get(MAX_AGE);
         if (explicit != null) {
             return duration(MAX_AGE, explicit);
         }
-        String configured = env.get("SKERRY_INTERVAL");
-        Duration interval = configured == null ? DEFAULT_INTERVAL : duration("SKERRY_INTERVAL", configured);
-        if (env.containsKey("SKERRY_MQTT_HOST")) {
-            interval = Topics.of(Optional.ofNullable(env.get("SKERRY_MQTT_TOPIC")), "thing", Format.JSON).reportInterval(interval);
-        }
-        return interval.multipliedBy(INTERVALS).plus(GRACE);
+        return HealthSettings.read(stateDir).orElse(HealthSettings.maxAge(DEFAULT_INTERVAL, Optional.empty()));
     }
 
     private static Duration duration(String variable, String value) {

@@ -108,7 +108,61 @@ class EnvironmentCheckTest {
             "SKERRY_SPOOL_MODE|memory-first", "SKERRY_RETRY_BASE|500ms", "SKERRY_SHUTDOWN_GRACE|0s",
     })
     void goodValuesPass(String variable, String value) {
-        assertThat(check(variable, value)).isEmpty();
+        if (variable.startsWith("SKERRY_MQTT_") || variable.startsWith("SKERRY_TLS_")) {
+            assertThat(check(publishing(variable, value))).isEmpty();
+        } else {
+            assertThat(check(variable, value)).isEmpty();
+        }
+    }
+
+    /** A complete publishing set-up (root allowed: the tests may run as root) with the given settings. */
+    private static String[] publishing(String... pairs) {
+        String[] all = {"SKERRY_MQTT_HOST", "broker.local", "SKERRY_TLS_CA_PEM", TestCertificate.PEM, "SKERRY_TLS_CERT_PEM", TestCertificate.PEM,
+            "SKERRY_TLS_KEY_PEM", TestCertificate.KEY, "SKERRY_ALLOW_ROOT", "true"};
+        String[] joined = java.util.Arrays.copyOf(all, all.length + pairs.length);
+        System.arraycopy(pairs, 0, joined, all.length, pairs.length);
+        return joined;
+    }
+
+    @Test
+    void aCompletePublishingSetUpPasses() {
+        assertThat(check(publishing())).isEmpty();
+    }
+
+    /** The case: SKERRY_MQTT_HOTS would run in the stdout mode, its reports in the journal, health green. */
+    @Test
+    void publishingSettingsWithoutAHostAreRefusedNamingThemAndTheTypo() {
+        assertThat(check("SKERRY_MQTT_HOTS", "broker.local", "SKERRY_TLS_CA_PEM", TestCertificate.PEM, "SKERRY_MQTT_PORT", "8883"))
+                .hasValueSatisfying(line -> assertThat(line)
+                        .startsWith("SKERRY_MQTT_PORT, SKERRY_TLS_CA_PEM are set without SKERRY_MQTT_HOST")
+                        .contains("SKERRY_MQTT_HOTS is set: did you mean SKERRY_MQTT_HOST?").doesNotContain("\n"));
+        assertThat(check("SKERRY_TLS_KEY_PEM", TestCertificate.KEY))
+                .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_TLS_KEY_PEM is set without SKERRY_MQTT_HOST")
+                        .doesNotContain("did you mean").doesNotContain("PRIVATE KEY"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SKERRY_MQTT_HOTS|SKERRY_MQTT_HOST", "SKERRY_INTREVAL|SKERRY_INTERVAL", "SKERRY_STATEDIR|SKERRY_STATE_DIR",
+            "SKERRY_TLS_CERTS|SKERRY_TLS_CERT", "SKERRY_MQTT_HOSTNAME|", "SKERRY_DEBUG|", "SKERRY_TLS_KEY_FILE|",
+    })
+    void anUnknownVariableIsNamedWithTheKnownOneItIsClosestTo(String unknown, String meant) {
+        String warning = EnvironmentCheck.warning(unknown);
+
+        assertThat(warning).startsWith(unknown + " is not a variable skerry knows; it is ignored");
+        if (meant == null) {
+            assertThat(warning).doesNotContain("did you mean");
+        } else {
+            assertThat(warning).endsWith(" (did you mean " + meant + "?)");
+        }
+    }
+
+    @Test
+    void editDistanceCountsASwapOfNeighboursAsOneEdit() {
+        assertThat(Suggestions.distance("SKERRY_MQTT_HOTS", "SKERRY_MQTT_HOST")).isEqualTo(1);
+        assertThat(Suggestions.distance("abc", "abc")).isZero();
+        assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+        assertThat(Suggestions.distance("", "abc")).isEqualTo(3);
     }
 
     @Test
@@ -146,9 +200,9 @@ class EnvironmentCheckTest {
     /** Found by ConfigurationPropertiesTest: MQTT cannot carry a longer user name or password. */
     @Test
     void mqttUserNameAndPasswordHaveAtMost65535Bytes() {
-        assertThat(check("SKERRY_MQTT_USERNAME", "u".repeat(65_535))).isEmpty();
+        assertThat(check(publishing("SKERRY_MQTT_USERNAME", "u".repeat(65_535)))).isEmpty();
         assertThat(check("SKERRY_MQTT_USERNAME", "é".repeat(32_768))).hasValueSatisfying(line -> assertThat(line).contains("65535 bytes"));
-        assertThat(check("SKERRY_MQTT_USERNAME", "device", "SKERRY_MQTT_PASSWORD", "p".repeat(65_535))).isEmpty();
+        assertThat(check(publishing("SKERRY_MQTT_USERNAME", "device", "SKERRY_MQTT_PASSWORD", "p".repeat(65_535)))).isEmpty();
         assertThat(check("SKERRY_MQTT_USERNAME", "device", "SKERRY_MQTT_PASSWORD", "p".repeat(65_536)))
                 .hasValueSatisfying(line -> assertThat(line).startsWith("SKERRY_MQTT_PASSWORD=(hidden): longer than 65535 bytes"));
     }
@@ -226,7 +280,7 @@ class EnvironmentCheckTest {
 
     @Test
     void aPasswordNeedsAUserAndTheBackoffBaseStaysBelowItsCap() {
-        assertThat(check("SKERRY_MQTT_PASSWORD", "x")).hasValueSatisfying(line -> assertThat(line).contains("without SKERRY_MQTT_USERNAME"));
+        assertThat(check(publishing("SKERRY_MQTT_PASSWORD", "x"))).hasValueSatisfying(line -> assertThat(line).contains("without SKERRY_MQTT_USERNAME"));
         assertThat(check("SKERRY_RETRY_BASE", "1m", "SKERRY_RETRY_MAX", "30s")).hasValueSatisfying(line -> assertThat(line).contains("above"));
     }
 
@@ -241,7 +295,7 @@ class EnvironmentCheckTest {
         }
         for (String mode : new String[] {"r--------", "rw-------"}) {
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
-            assertThat(check("SKERRY_TLS_KEY", key.toString())).as(mode).isEmpty();
+            assertThat(Checks.privateKeyFile(key.toString(), null)).as(mode).isNull();
         }
     }
 
@@ -259,6 +313,33 @@ class EnvironmentCheckTest {
         for (String mode : new String[] {"r--r--r--", "r--rw----"}) {
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
             assertThat(Checks.privateKeyFile(key.toString(), credentials.toString())).as(mode).contains("accessible to group or others");
+        }
+    }
+
+    /** --help prints these; README's default column must say the same, and the mapping's defaults must agree. */
+    @Test
+    void everyVariableHasTheDefaultOfTheMappingAndOfReadme() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(EnvironmentCheck.defaults().keySet()).containsExactlyElementsOf(EnvironmentCheck.names());
+        for (var variable : EnvironmentCheck.defaults().entrySet()) {
+            var row = java.util.regex.Pattern.compile("(?m)^\\| `" + variable.getKey() + "` \\| (.*?) \\|").matcher(readme);
+            assertThat(row.find()).as(variable.getKey()).isTrue();
+            assertThat(row.group(1).replace("`", "")).as("README's default of " + variable.getKey()).isEqualTo(variable.getValue());
+        }
+        var withDefault = new java.util.TreeMap<String, String>();
+        defaults(SkerryConfig.class, "SKERRY_", withDefault);
+        assertThat(withDefault).isNotEmpty();
+        withDefault.forEach((name, value) -> assertThat(EnvironmentCheck.defaults().get(name)).as(name).startsWith(value));
+    }
+
+    private static void defaults(Class<?> mapping, String prefix, Map<String, String> found) {
+        for (Method method : mapping.getDeclaredMethods()) {
+            String name = prefix + method.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == SkerryConfig.class) {
+                defaults(method.getReturnType(), name + "_", found);
+            } else if (method.getAnnotation(io.smallrye.config.WithDefault.class) != null) {
+                found.put(name, method.getAnnotation(io.smallrye.config.WithDefault.class).value());
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,27 +83,43 @@ class HealthCheckTest {
         assertThat(stderr().strip()).contains("241s ago").contains("more than 240s").doesNotContain("\n");
     }
 
+    /** The agent's own figures: a health check by hand, without the agent's environment, judges as the agent would. */
     @Test
-    void theLimitFollowsTheInterval() throws IOException {
-        beatSecondsAgo(100);
+    void theLimitIsWhatTheAgentWroteAtStart() throws IOException {
+        beatSecondsAgo(900);
+        assertThat(health()).as("no settings file: the default interval").isEqualTo(1);
 
-        assertThat(health("SKERRY_INTERVAL", "10s")).isEqualTo(1);
-        assertThat(health("SKERRY_INTERVAL", "PT1M")).isZero();
+        HealthSettings.write(state, Duration.ofSeconds(300), HealthSettings.maxAge(Duration.ofSeconds(300), Optional.empty()));
+
+        assertThat(Files.readString(state.resolve(HealthSettings.FILE))).contains("report_interval_seconds=300\n", "max_age_seconds=960\n");
+        assertThat(health()).as(stderr()).isZero();
+        assertThat(health("SKERRY_INTERVAL", "10s")).as("SKERRY_INTERVAL in the check's environment is not the agent's").isZero();
+        assertThat(health("SKERRY_HEALTH_MAX_AGE", "10m")).as("an explicit limit wins").isEqualTo(1);
     }
 
     @Test
-    void deviceDefenderModeReportsEvery300sAndTheLimitFollows() throws IOException {
-        beatSecondsAgo(900);
+    void theAgentsExplicitMaxAgeIsWrittenAndSubSecondFiguresRoundUp() throws IOException {
+        HealthSettings.write(state, Duration.ofMillis(1500), HealthSettings.maxAge(Duration.ofMillis(1500), Optional.of(Duration.ofMillis(100_500))));
 
-        assertThat(health("SKERRY_INTERVAL", "60s", "SKERRY_MQTT_HOST", "broker")).isZero();
-        assertThat(health("SKERRY_INTERVAL", "60s", "SKERRY_MQTT_HOST", "broker", "SKERRY_MQTT_TOPIC", "fleet/{thing}")).isEqualTo(1);
+        assertThat(Files.readString(state.resolve(HealthSettings.FILE))).contains("report_interval_seconds=2\n", "max_age_seconds=101\n");
+        assertThat(state.resolve(HealthSettings.FILE + ".new")).doesNotExist();
+    }
+
+    @Test
+    void aBrokenSettingsFileIsUnhealthyAndNamed() throws IOException {
+        beatSecondsAgo(1);
+        Files.writeString(state.resolve(HealthSettings.FILE), "max_age_seconds=soon\n");
+
+        assertThat(health()).isEqualTo(1);
+        assertThat(stderr().strip()).isEqualTo("skerry: unhealthy: no max_age_seconds=<whole seconds> line in " + state.resolve(HealthSettings.FILE));
     }
 
     @Test
     void anExplicitMaxAgeWins() throws IOException {
         beatSecondsAgo(100);
 
-        assertThat(health("SKERRY_INTERVAL", "1h", "SKERRY_HEALTH_MAX_AGE", "90s")).isEqualTo(1);
+        HealthSettings.write(state, Duration.ofHours(1), Duration.ofHours(4));
+        assertThat(health("SKERRY_HEALTH_MAX_AGE", "90s")).isEqualTo(1);
         assertThat(health("SKERRY_HEALTH_MAX_AGE", "2m")).isZero();
     }
 
@@ -129,6 +146,6 @@ class HealthCheckTest {
         Map<String, String> env = Map.of("STATE_DIRECTORY", systemd + ":/var/lib/other");
 
         assertThat(HealthCheck.run(env, CLOCK, new PrintStream(out), new PrintStream(err))).as(stderr()).isZero();
-        assertThat(HealthCheck.maxAge(env)).isEqualTo(Duration.ofSeconds(240));
+        assertThat(HealthCheck.maxAge(env, systemd)).isEqualTo(Duration.ofSeconds(240));
     }
 }
