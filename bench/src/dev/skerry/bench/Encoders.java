@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import dev.skerry.collect.Collection;
 import dev.skerry.collect.HostPaths;
 import dev.skerry.collect.Hosts;
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
 import dev.skerry.report.Report;
 import dev.skerry.report.ReportEncoder;
 

@@ -18,8 +18,8 @@ import dev.skerry.collect.NetworkStatsCollector;
 import dev.skerry.collect.ProcessCountCollector;
 import dev.skerry.collect.TcpConnectionsCollector;
 import dev.skerry.collect.UptimeCollector;
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
 import dev.skerry.report.Report;
 import dev.skerry.report.ReportEncoder;
 

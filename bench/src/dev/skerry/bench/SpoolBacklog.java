@@ -5,12 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.skerry.collect.HostPaths;
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
 import dev.skerry.report.ReportEncoder;
 import dev.skerry.spool.Spool;
 import dev.skerry.spool.SpoolException;
-import dev.skerry.spool.SpoolMode;
+import dev.skerry.config.SpoolMode;
 import dev.skerry.spool.SpoolSettings;
 import dev.skerry.spool.SpooledReport;
 

@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
-import dev.skerry.spool.SpoolMode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

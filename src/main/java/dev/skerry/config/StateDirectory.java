@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.skerry.files.TrustedDirectory;
 
 /**
  * Where skerry keeps what must survive a restart. Unset SKERRY_STATE_DIR means: systemd's

@@ -5,8 +5,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
 import dev.skerry.report.Report;
 import dev.skerry.report.ReportEncoder;
 

@@ -3,7 +3,7 @@ package dev.skerry.publish;
 import java.time.Duration;
 import java.util.Optional;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 /**
  * The topic reports go to. Device Defender's own topic ($aws/things/...) selects Device Defender

@@ -1,5 +1,7 @@
 package dev.skerry.report;
 
+import dev.skerry.config.FieldNames;
+
 /** Every field of the document with its long and short name, as the service defines them. */
 enum Field {
     HEADER("header", "hed"),

@@ -1,5 +1,7 @@
 package dev.skerry.report;
 
+import dev.skerry.config.Format;
+import dev.skerry.config.FieldNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.zip.CRC32;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 /**
  * Names and bytes of one report file (the layout is described on {@link Spool}). Decoding is

@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 import dev.skerry.config.Users;
-import dev.skerry.files.TrustedDirectory;
+import dev.skerry.config.TrustedDirectory;
 
 /**
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and

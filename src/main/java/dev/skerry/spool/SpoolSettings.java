@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

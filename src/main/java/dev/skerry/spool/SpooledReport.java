@@ -3,7 +3,7 @@ package dev.skerry.spool;
 import java.util.Arrays;
 import java.util.Objects;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 /**
  * One encoded report. The payload is copied on construction, because encoders reuse their

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.skerry.report.CustomValue;
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.report.Report;
 import dev.skerry.testing.Mosquitto;
 import dev.skerry.testing.TestSubscriber;

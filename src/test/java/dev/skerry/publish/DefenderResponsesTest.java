@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 /** Answers on the Device Defender topics are untrusted: bounded in size, in memory and in the log. */
 class DefenderResponsesTest {

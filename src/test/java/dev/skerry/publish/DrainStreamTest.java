@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.skerry.publish.InFlightWindow.Flight;
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.spool.Spool;
-import dev.skerry.spool.SpoolMode;
+import dev.skerry.config.SpoolMode;
 import dev.skerry.spool.SpoolSettings;
 import dev.skerry.spool.SpooledReport;
 import io.netty.handler.codec.mqtt.MqttQoS;

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.testing.FaultProxy;
 import dev.skerry.testing.Ledger;
 import dev.skerry.testing.Mosquitto;

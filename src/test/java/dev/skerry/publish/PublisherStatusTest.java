@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.status.DeliveryStatus;
 import dev.skerry.status.StatusFile;
 import dev.skerry.testing.Mosquitto;

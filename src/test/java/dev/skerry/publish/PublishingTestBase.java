@@ -23,12 +23,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 
 import dev.skerry.report.CustomValue;
-import dev.skerry.report.FieldNames;
-import dev.skerry.report.Format;
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
 import dev.skerry.report.Report;
 import dev.skerry.report.ReportEncoder;
 import dev.skerry.spool.Spool;
-import dev.skerry.spool.SpoolMode;
+import dev.skerry.config.SpoolMode;
 import dev.skerry.spool.SpoolSettings;
 import dev.skerry.spool.SpooledReport;
 import dev.skerry.testing.Mosquitto;

@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.spool.Spool;
 import dev.skerry.spool.SpoolCounters;
-import dev.skerry.spool.SpoolMode;
+import dev.skerry.config.SpoolMode;
 import dev.skerry.spool.SpoolSettings;
 import dev.skerry.testing.Ledger;
 import dev.skerry.testing.Mosquitto;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import dev.skerry.testing.EmbeddedBroker;
 import dev.skerry.testing.Mosquitto;
 import dev.skerry.testing.TestPki;

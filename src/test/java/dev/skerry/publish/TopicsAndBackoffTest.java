@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 import io.vertx.core.net.ProxyType;
 
 class TopicsAndBackoffTest {

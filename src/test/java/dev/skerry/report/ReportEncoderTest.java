@@ -1,5 +1,8 @@
 package dev.skerry.report;
 
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

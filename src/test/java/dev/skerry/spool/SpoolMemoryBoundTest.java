@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import static dev.skerry.spool.Spools.MIB;
 import static dev.skerry.spool.Spools.cbor;
 import static dev.skerry.spool.Spools.entries;

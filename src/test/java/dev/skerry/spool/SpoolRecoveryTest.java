@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import static dev.skerry.spool.Spools.disk;
 import static dev.skerry.spool.Spools.entries;
 import static dev.skerry.spool.Spools.fileBytes;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 class SpoolRecoveryTest {
 

@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import static dev.skerry.spool.Spools.MIB;
 import static dev.skerry.spool.Spools.cbor;
 import static dev.skerry.spool.Spools.disk;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.skerry.config.Users;
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 class SpoolTest {
 

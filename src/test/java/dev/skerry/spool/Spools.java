@@ -1,5 +1,6 @@
 package dev.skerry.spool;
 
+import dev.skerry.config.SpoolMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
-import dev.skerry.report.Format;
+import dev.skerry.config.Format;
 
 /** What the spool tests share: settings, reports, a hand-set clock and a look at the directory. */
 final class Spools {

@@ -1,4 +1,4 @@
-package dev.skerry.files;
+package dev.skerry.config;
 
 import java.io.IOException;
 import java.nio.file.Files;

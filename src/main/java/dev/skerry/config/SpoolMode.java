@@ -1,4 +1,4 @@
-package dev.skerry.spool;
+package dev.skerry.config;
 
 /**
  * DISK writes every report as it arrives. MEMORY_FIRST keeps a report in memory for a grace

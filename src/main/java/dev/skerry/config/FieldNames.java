@@ -1,4 +1,4 @@
-package dev.skerry.report;
+package dev.skerry.config;
 
 /** Device Defender accepts every field under a long and a short name; short ones save bytes on metered links. */
 public enum FieldNames {

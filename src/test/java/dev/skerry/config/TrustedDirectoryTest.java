@@ -1,4 +1,4 @@
-package dev.skerry.files;
+package dev.skerry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.skerry.config.Users;
 
 class TrustedDirectoryTest {
 

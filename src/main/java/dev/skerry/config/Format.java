@@ -1,4 +1,4 @@
-package dev.skerry.report;
+package dev.skerry.config;
 
 /** Wire encoding of a report. */
 public enum Format {
