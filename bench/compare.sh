@@ -10,6 +10,8 @@
 #  - spool drain over mutual TLS with 4 in flight (bench/spool-drain.sh), DRAINS times each, taking turns.
 # Prints one markdown table.
 #   sudo bash bench/compare.sh BASE [REPS WINDOW STEADY STARTS DRAINS]     (defaults: 5 10 300 5 3)
+# BASE `native`: HEAD's JVM build against HEAD's native executable, target/native (deploy/release/build-native.sh
+# first; not rebuilt here, it takes ten minutes), both through the same launcher; no spool drain (its harness is Java).
 source "$(dirname "$0")/lib.sh"
 base=${1:?usage: bench/compare.sh BASE [REPS WINDOW STEADY STARTS DRAINS]}
 reps=${2:-5} window=${3:-10} steady=${4:-300} starts=${5:-5} drains=${6:-3}
@@ -27,11 +29,18 @@ build() { # build SRC DEST
 }
 if [ -z "${SKERRY_BENCH_NETNS:-}" ]; then # built with the network, measured in a namespace without
     rm -rf "$out"; mkdir -p "$out"
+    if [ "$base" = native ]; then
+        [ -x "$repo/target/native/skerry" ] || { echo "no target/native/skerry: run deploy/release/build-native.sh first" >&2; exit 1; }
+        native_copy=$(mktemp -d); cp -r "$repo/target/native/." "$native_copy/"
+    fi
     for name in base head; do
-        git -C "$repo" worktree add -q --detach "$out/$name-src" "$([ $name = base ] && echo "$base" || echo HEAD)"
+        git -C "$repo" worktree add -q --detach "$out/$name-src" "$([ $name = base ] || [ "$base" = native ] && echo HEAD || echo "$base")"
         build "$out/$name-src" "$out/$name"
         git -C "$repo" worktree remove --force "$out/$name-src"
     done
+    if [ "$base" = native ]; then # the launcher starts the executable it finds in place of quarkus-run.jar
+        rm -rf "$out/head/target/quarkus-app"; mv "$native_copy" "$out/head/target/quarkus-app"
+    fi
 fi
 enter_netns "$0" "$@"
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null' EXIT
@@ -40,7 +49,12 @@ names=(base head)
 spread() { printf '%s\n' "$@" | median | tr -d '\n'; printf ' (%s to %s)' "$(printf '%s\n' "$@" | sort -g | head -1)" "$(printf '%s\n' "$@" | sort -g | tail -1)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%+.1f %%", (b / a - 1) * 100}'; }
 
-echo "# skerry side by side: base $(git -C "$repo" rev-parse --short "$base"), head $(git -C "$repo" rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
+if [ "$base" = native ]; then
+    echo "# skerry side by side: base the JVM build, head the native executable, both of $(git -C "$repo" rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
+    drains=0
+else
+    echo "# skerry side by side: base $(git -C "$repo" rev-parse --short "$base"), head $(git -C "$repo" rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC')"
+fi
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo), kernel $(uname -r), $(java -version 2>&1 | head -1)"
 echo
 echo "| connections | figure | base | head | head vs base |"
@@ -51,7 +65,7 @@ for connections in 0 1000 10000; do
     declare -A agent
     for name in "${names[@]}"; do
         mkdir -p "$work/$name-state"
-        env SKERRY_STATE_DIR="$work/$name-state" SKERRY_INTERVAL=1s SKERRY_THING_NAME=bench "$out/$name/deploy/bin/skerry" \
+        env SKERRY_APP_DIR="$out/$name/target/quarkus-app" SKERRY_STATE_DIR="$work/$name-state" SKERRY_INTERVAL=1s SKERRY_THING_NAME=bench "$out/$name/deploy/bin/skerry" \
             > "$work/$name.jsonl" 2> "$work/$name.err" &
         agent[$name]=$!
         sleep 0.5 # half a cycle apart: their cycles do not meet
@@ -83,7 +97,7 @@ for connections in 0 1000 10000; do
             rm -rf "$work/$name-state"; mkdir -p "$work/$name-state"
             fifo=$work/first; rm -f "$fifo"; mkfifo "$fifo"
             t0=$(date +%s%N)
-            env SKERRY_STATE_DIR="$work/$name-state" SKERRY_INTERVAL=1s SKERRY_THING_NAME=bench "$out/$name/deploy/bin/skerry" \
+            env SKERRY_APP_DIR="$out/$name/target/quarkus-app" SKERRY_STATE_DIR="$work/$name-state" SKERRY_INTERVAL=1s SKERRY_THING_NAME=bench "$out/$name/deploy/bin/skerry" \
                 > "$fifo" 2>> "$work/$name.err" &
             pid=$!
             head -n 1 < "$fifo" > /dev/null
@@ -99,6 +113,7 @@ for connections in 0 1000 10000; do
 done
 
 # --- spool drain, 4 in flight, taking turns ---
+[ "$drains" -gt 0 ] || { echo; echo "reps=$reps window=$window steady_after_s=$steady starts=$starts"; exit 0; }
 declare -A drain=()
 for _ in $(seq "$drains"); do
     for name in "${names[@]}"; do

@@ -29,6 +29,10 @@ class KeyMaterialTest {
     private Optional<String> check(String... pairs) {
         Map<String, String> env = new HashMap<>();
         env.put("SKERRY_STATE_DIR", state.toString());
+        // Publishing, the only mode in which TLS variables are allowed; the CA and the pair of the test PKI unless given.
+        env.put("SKERRY_MQTT_HOST", "broker.local");
+        env.put("SKERRY_ALLOW_ROOT", "true");
+        env.put("SKERRY_TLS_CA", pki.caPem().toString());
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }

@@ -1,6 +1,6 @@
 package dev.skerry.config;
 
-/** A throw-away self-signed certificate and an unrelated key, only for checks of the PEM format. Test-only material. */
+/** A throw-away self-signed certificate (EC P-256) and its key: the start-up checks refuse a key that is not the certificate's. Test-only material. */
 final class TestCertificate {
 
     private TestCertificate() {
@@ -8,21 +8,23 @@ final class TestCertificate {
 
     static final String PEM = """
             -----BEGIN CERTIFICATE-----
-            MIIBgDCCASegAwIBAgIUJy6IvOdNnEBFaoOciEnHx7MlWpEwCgYIKoZIzj0EAwIw
-            FjEUMBIGA1UEAwwLc2tlcnJ5LXRlc3QwHhcNMjYxMTI1MTQxMTIzWhcNMzYxMTIy
-            MTQxMTIzWjAWMRQwEgYDVQQDDAtza2VycnktdGVzdDBZMBMGByqGSM49AgEGCCqG
-            SM49AwEHA0IABKJgWVOUPoKp5Oyj27aACIRPCO2FdipxjLYRgWDbePPFcuS6K6DV
-            ub4rRY53Cp1xZSvBxqmeO2QPjYdzZC8jBlejUzBRMB0GA1UdDgQWBBTlqbS+dL2l
-            F1UsnMoIl5F1MnkjOzAfBgNVHSMEGDAWgBTlqbS+dL2lF1UsnMoIl5F1MnkjOzAP
-            BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIBLlw/RPDqmxrA8LNECw
-            PtsreZRpvbNw/eqiZ2lbjl7bAiAnsvSDE5X9L/vqsZ8TLZzCyObMH5aLYobkvLYS
-            QB+FDg==
+            MIIBgTCCASegAwIBAgIUQeQmq/hJHIXQJbMeY/RzTl38WDIwCgYIKoZIzj0EAwIw
+            FjEUMBIGA1UEAwwLc2tlcnJ5LXRlc3QwHhcNMjYxMjAyMTIzMjQ1WhcNMzYxMTI5
+            MTIzMjQ1WjAWMRQwEgYDVQQDDAtza2VycnktdGVzdDBZMBMGByqGSM49AgEGCCqG
+            SM49AwEHA0IABDDNvEGKwC2EliNerbB1tkGOUR0rZ+jZKHPHYJQegfn4EY1IIxqS
+            5kUxtbsHBuCfbyGlXIhE82PIxhYN6waourujUzBRMB0GA1UdDgQWBBQS09h1FRS1
+            SEPEip6R7Knjitw+yjAfBgNVHSMEGDAWgBQS09h1FRS1SEPEip6R7Knjitw+yjAP
+            BgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIBJ7m9Iu4hYoXttzif+0
+            mUtU9JuVySV8JdIrkbbk9nYFAiEAtbWPjPSn8q09SXZP9r2GJVMTzVFBO2ObOQE3
+            225aPjE=
             -----END CERTIFICATE-----
             """;
 
     static final String KEY = """
             -----BEGIN PRIVATE KEY-----
-            MC4CAQAwBQYDK2VwBCIEIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+            MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg33qCLeSQXu3ELRxT
+            tXC6ETK5QJCVNSDjXa71xcXaqFChRANCAAQwzbxBisAthJYjXq2wdbZBjlEdK2fo
+            2Shzx2CUHoH5+BGNSCMakuZFMbW7Bwbgn28hpVyIRPNjyMYWDesGqLq7
             -----END PRIVATE KEY-----
             """;
 }
