@@ -6,18 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import dev.skerry.report.CustomValue;
 import dev.skerry.config.Format;
 import dev.skerry.report.Report;
+import dev.skerry.testing.CapturedLog;
 import dev.skerry.testing.Mosquitto;
 import dev.skerry.testing.TestSubscriber;
 
@@ -28,34 +25,11 @@ import dev.skerry.testing.TestSubscriber;
  */
 class DefenderFloodTest extends PublishingTestBase {
 
-    private static final Logger RESPONSES_LOG = Logger.getLogger(DefenderResponses.class.getName());
     private static final int FLOOD = 3000;
 
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        RESPONSES_LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        RESPONSES_LOG.removeHandler(capture);
-    }
+    @AutoClose
+    final CapturedLog log = CapturedLog.of(DefenderResponses.class);
+    private final List<LogRecord> logged = log.records();
 
     @Test
     void aRetainedBigMessageAndAFloodOfDistinctRejectionsNeitherDisconnectNorFillTheLog() throws Exception {

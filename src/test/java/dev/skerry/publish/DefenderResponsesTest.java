@@ -1,5 +1,6 @@
 package dev.skerry.publish;
 
+import static dev.skerry.testing.CapturedLog.formatted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -7,15 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+
+import dev.skerry.testing.CapturedLog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
@@ -25,35 +24,12 @@ import dev.skerry.config.Format;
 /** Answers on the Device Defender topics are untrusted: bounded in size, in memory and in the log. */
 class DefenderResponsesTest {
 
-    private static final Logger LOG = Logger.getLogger(DefenderResponses.class.getName());
     private final Topics topics = Topics.of(Optional.of(Topics.DEVICE_DEFENDER), "box", Format.JSON);
     private final AtomicLong nanos = new AtomicLong();
     private final DefenderResponses responses = new DefenderResponses(topics, new LogBudget(DefenderResponses.LOG_BURST, Duration.ofMinutes(1), nanos::get));
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        LOG.removeHandler(capture);
-    }
+    @AutoClose
+    final CapturedLog log = CapturedLog.of(DefenderResponses.class);
+    private final List<LogRecord> logged = log.records();
 
     private final Topics json = Topics.of(Optional.empty(), "pi", Format.JSON);
 
@@ -144,7 +120,4 @@ class DefenderResponsesTest {
         assertThat(formatted(logged.get(0))).contains("20000 bytes").contains("dropped");
     }
 
-    private static String formatted(LogRecord record) {
-        return record.getParameters() == null ? record.getMessage() : String.format(record.getMessage(), record.getParameters());
-    }
 }

@@ -4,6 +4,7 @@ import dev.skerry.config.SpoolMode;
 import static dev.skerry.spool.Spools.MIB;
 import static dev.skerry.spool.Spools.cbor;
 import static dev.skerry.spool.Spools.ids;
+import static dev.skerry.testing.CapturedLog.formatted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -12,17 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.skerry.testing.CapturedLog;
 import dev.skerry.testing.Tmpfs;
 
 /**
@@ -31,37 +29,14 @@ import dev.skerry.testing.Tmpfs;
  */
 class SpoolLostReportsTest {
 
-    private static final Logger SPOOL_LOG = Logger.getLogger(Spool.class.getName());
 
     @TempDir
     Path mountPoint;
 
     private final Spools.ManualClock clock = new Spools.ManualClock();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        SPOOL_LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        SPOOL_LOG.removeHandler(capture);
-    }
+    @AutoClose
+    final CapturedLog log = CapturedLog.of(Spool.class);
+    private final List<LogRecord> logged = log.records();
 
     @Test
     void reportsThatCannotBeWrittenAtTheStopAreCountedAndTheNextRunReportsThem() throws Exception {
@@ -135,7 +110,4 @@ class SpoolLostReportsTest {
         }
     }
 
-    private static String formatted(LogRecord record) {
-        return record.getParameters() == null ? record.getMessage() : String.format(record.getMessage(), record.getParameters());
-    }
 }

@@ -8,60 +8,36 @@ import static dev.skerry.spool.Spools.ids;
 import static dev.skerry.spool.Spools.json;
 import static dev.skerry.spool.Spools.memoryFirst;
 import static dev.skerry.spool.Spools.name;
+import static dev.skerry.testing.CapturedLog.formatted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.skerry.testing.CapturedLog;
+
 import dev.skerry.spool.ScriptedFiles.Op;
 
 class SpoolWriteFailureTest {
 
-    private static final Logger SPOOL_LOG = Logger.getLogger(Spool.class.getName());
 
     @TempDir
     Path dir;
 
     private final Spools.ManualClock clock = new Spools.ManualClock();
     private final ScriptedFiles files = new ScriptedFiles();
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureLog() {
-        SPOOL_LOG.addHandler(capture);
-    }
-
-    @AfterEach
-    void releaseLog() {
-        SPOOL_LOG.removeHandler(capture);
-    }
+    @AutoClose
+    final CapturedLog log = CapturedLog.of(Spool.class);
+    private final List<LogRecord> logged = log.records();
 
     @Test
     void aFullDiskKeepsReportsInMemoryAndTheFirstAddAfterwardsWritesThemAll() throws Exception {
@@ -229,7 +205,4 @@ class SpoolWriteFailureTest {
         assertThat(formatted(logged.get(1))).contains("deleted again");
     }
 
-    private static String formatted(LogRecord record) {
-        return record.getParameters() == null ? record.getMessage() : String.format(record.getMessage(), record.getParameters());
-    }
 }
