@@ -113,6 +113,17 @@ final class AgentProcess {
         return env;
     }
 
+    /** Reports waiting in the default spool of a state directory (none when there is no spool yet). */
+    static long spooledReports(Path stateDir) throws IOException {
+        Path spool = stateDir.resolve("spool");
+        if (!java.nio.file.Files.isDirectory(spool)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(spool)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".report")).count();
+        }
+    }
+
     /** Reads a stream to its end on a thread of its own. */
     static CompletableFuture<String> drain(java.io.InputStream stream) {
         CompletableFuture<String> text = new CompletableFuture<>();

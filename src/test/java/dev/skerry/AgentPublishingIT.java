@@ -3,7 +3,6 @@ package dev.skerry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,16 +43,6 @@ class AgentPublishingIT {
         return AgentProcess.publishingTo(pki, port, more);
     }
 
-    private long spooledFiles() throws IOException {
-        Path spool = state.resolve("spool");
-        if (!Files.isDirectory(spool)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(spool)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".report")).count();
-        }
-    }
-
     @Test
     void onceWithABrokerExitsZeroAfterTheBrokersAcknowledgement() throws Exception {
         Mosquitto.assumeAvailable();
@@ -70,7 +59,7 @@ class AgentPublishingIT {
         assertThat(report.at("/header/version").asText()).isEqualTo("1.0");
         assertThat(report.at("/metrics/listening_tcp_ports/total").isInt()).isTrue();
         assertThat(report.at("/custom_metrics/spool_pending/0/number").isNumber()).isTrue();
-        assertThat(spooledFiles()).isZero();
+        assertThat(AgentProcess.spooledReports(state)).isZero();
     }
 
     @Test
@@ -114,7 +103,7 @@ class AgentPublishingIT {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).contains("stays in the spool").doesNotContain("\tat ");
-        assertThat(spooledFiles()).isEqualTo(1);
+        assertThat(AgentProcess.spooledReports(state)).isEqualTo(1);
     }
 
     @Test
@@ -128,12 +117,12 @@ class AgentPublishingIT {
 
         // The first report may wait longer than 5 s for the connection on a loaded machine; watch the ones after it.
         await().atMost(Duration.ofSeconds(60)).until(() -> !subscriber.messages().isEmpty());
-        await().atMost(Duration.ofSeconds(30)).until(() -> spooledFiles() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> AgentProcess.spooledReports(state) == 0);
         int first = subscriber.messages().size();
         AtomicBoolean sawAFile = new AtomicBoolean();
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (subscriber.messages().size() < first + 4 && System.nanoTime() < until) {
-            if (spooledFiles() > 0) {
+            if (AgentProcess.spooledReports(state) > 0) {
                 sawAFile.set(true);
             }
             Thread.sleep(20);

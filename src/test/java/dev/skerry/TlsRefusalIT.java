@@ -2,11 +2,8 @@ package dev.skerry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -66,7 +63,7 @@ class TlsRefusalIT {
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(1);
         assertThat(run.stderr()).contains(fault.logged).contains("stays in the spool").doesNotContain("\tat ");
         assertThat(broker.logText()).as("the broker never saw a PUBLISH").doesNotContain("Received PUBLISH");
-        assertThat(spooledReports()).isEqualTo(1);
+        assertThat(AgentProcess.spooledReports(state)).isEqualTo(1);
     }
 
     @Test
@@ -79,11 +76,5 @@ class TlsRefusalIT {
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(78);
         assertThat(run.stderr()).contains("SKERRY_TLS_CERT");
-    }
-
-    private long spooledReports() throws IOException {
-        try (Stream<Path> files = Files.list(state.resolve("spool"))) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".report")).count();
-        }
     }
 }
