@@ -29,17 +29,22 @@ build() { # build SRC DEST
 }
 if [ -z "${SKERRY_BENCH_NETNS:-}" ]; then # built with the network, measured in a namespace without
     rm -rf "$out"; mkdir -p "$out"
-    if [ "$base" = native ]; then
+    if [ "$base" = native ]; then # one build of HEAD; head is its copy with the native executable in place of the jar
         [ -x "$repo/target/native/skerry" ] || { echo "no target/native/skerry: run deploy/release/build-native.sh first" >&2; exit 1; }
         native_copy=$(mktemp -d); cp -r "$repo/target/native/." "$native_copy/"
-    fi
-    for name in base head; do
-        git -C "$repo" worktree add -q --detach "$out/$name-src" "$([ $name = base ] || [ "$base" = native ] && echo HEAD || echo "$base")"
-        build "$out/$name-src" "$out/$name"
-        git -C "$repo" worktree remove --force "$out/$name-src"
-    done
-    if [ "$base" = native ]; then # the launcher starts the executable it finds in place of quarkus-run.jar
+        git -C "$repo" worktree add -q --detach "$out/base-src" HEAD
+        build "$out/base-src" "$out/base"
+        git -C "$repo" worktree remove --force "$out/base-src"
+        cp -r "$out/base" "$out/head"
+        sed -i "s|$out/base/|$out/head/|g" "$out/head/classpath"
+        # the launcher starts the executable it finds in place of quarkus-run.jar
         rm -rf "$out/head/target/quarkus-app"; mv "$native_copy" "$out/head/target/quarkus-app"
+    else
+        for name in base head; do
+            git -C "$repo" worktree add -q --detach "$out/$name-src" "$([ $name = base ] && echo "$base" || echo HEAD)"
+            build "$out/$name-src" "$out/$name"
+            git -C "$repo" worktree remove --force "$out/$name-src"
+        done
     fi
 fi
 enter_netns "$0" "$@"

@@ -114,9 +114,11 @@ build() {
     local base=$work/base packages=$work/packages.txt
 
     # --- layer 1: the base ---
-    local deb
+    local deb packages_wanted=$BASE_PACKAGES
+    # The native executable has no C++ in it: no libstdc++.
+    [ "$kind" = jvm ] || packages_wanted=${packages_wanted/libstdc++6 /}
     # shellcheck disable=SC2086 # a list of package names
-    for deb in $(debs "$arch" $BASE_PACKAGES); do
+    for deb in $(debs "$arch" $packages_wanted); do
         dpkg-deb -x "$deb" "$base"
         dpkg-deb -W --showformat='${Package} ${Version} ${Architecture}\n' "$deb" >>"$packages"
     done
@@ -133,9 +135,6 @@ build() {
             --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 --output "$base/opt/java/openjdk"
         rm -rf "$work/jdk"
         echo "jlink $(jlink --version) $JLINK_MODULES" >>"$packages"
-    else
-        # Nothing C++ in the executable: libstdc++ is not needed.
-        rm -rf "$base"/usr/lib/*/libstdc++*
     fi
     local applet
     for applet in $APPLETS; do
