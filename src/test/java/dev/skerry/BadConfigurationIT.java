@@ -53,8 +53,8 @@ class BadConfigurationIT {
     @Test
     void untrustedStateBrokenKeysAndBadHostNamesExit78NamingTheVariable() throws Exception {
         var pki = dev.skerry.testing.TestPki.get();
-        assertExits78Naming("SKERRY_TLS_KEY", Map.of("SKERRY_TLS_CERT", pki.clientCert().toString(),
-                "SKERRY_TLS_KEY", pki.rogueClientKey().toString()), "a key of another certificate");
+        assertExits78Naming("SKERRY_TLS_KEY", AgentProcess.publishingTo(pki, 8883, "SKERRY_TLS_KEY", pki.rogueClientKey().toString()),
+                "a key of another certificate");
         assertExits78Naming("SKERRY_MQTT_HOST", Map.of("SKERRY_MQTT_HOST", "a".repeat(64) + ".example.com"), "a 64-character label");
         java.nio.file.Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         assertExits78Naming("SKERRY_STATE_DIR", Map.of(), "a state directory anyone may write");
