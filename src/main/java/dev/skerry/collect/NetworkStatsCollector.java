@@ -12,8 +12,9 @@ import dev.skerry.report.Report;
 /**
  * network_stats: bytes and packets in and out since the previous report, from /proc/net/dev,
  * summed over every interface but lo. An interface whose counters went down since the last
- * sample (counters reset, a 32-bit counter wrapped, the interface was re-created) and one that
- * is new contribute nothing this time rather than a negative or huge delta. The first report
+ * sample (counters reset, a 32-bit counter wrapped, the interface was re-created), one whose
+ * counter jumped by 2^63 or more or would overflow the sum, and one that is new contribute nothing
+ * this time rather than a negative or huge delta. The first report
  * carries no network_stats: a delta needs two samples.
  */
 @ApplicationScoped
@@ -53,7 +54,7 @@ public class NetworkStatsCollector implements Collector {
         for (Map.Entry<String, long[]> entry : current.entrySet()) {
             long[] then = before.get(entry.getKey());
             long[] now = entry.getValue();
-            if (then == null || wentDown(then, now)) {
+            if (then == null || wentDown(then, now) || !fits(sum, then, now)) {
                 continue;
             }
             for (int i = 0; i < 4; i++) {
@@ -61,6 +62,17 @@ public class NetworkStatsCollector implements Collector {
             }
         }
         report.networkStats(new NetworkStats(sum[0], sum[1], sum[2], sum[3]));
+    }
+
+    /** A jump of 2^63 or more in one interval, or one that would overflow the sum, is no traffic a link carries. */
+    private static boolean fits(long[] sum, long[] then, long[] now) {
+        for (int i = 0; i < 4; i++) {
+            long delta = now[i] - then[i];
+            if (delta < 0 || sum[i] > Long.MAX_VALUE - delta) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean wentDown(long[] then, long[] now) {

@@ -56,6 +56,26 @@ class NetworkStatsCollectorTest {
                 .isEqualTo(new NetworkStats(200, 50, 2, 1));
     }
 
+    /** Found by CollectorPropertiesTest (seed 333624274394670572): a counter that jumps by more than 2^63 is no traffic. */
+    @Test
+    void aJumpTooBigForASignedDeltaOrASumThatWouldOverflowContributesNothing(@TempDir Path root) throws IOException {
+        HostPaths paths = new HostPaths(root.resolve("proc"), root.resolve("sys"), root);
+        Files.createDirectories(root.resolve("proc/net"));
+        writeDev(root, "  eth0: 100 1 0 0 0 0 0 0 100 1 0 0 0 0 0 0\n"
+                + "  eth1: 0 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0\n"
+                + "  eth2: 0 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0\n"
+                + "  wlan0: 100 1 0 0 0 0 0 0 100 1 0 0 0 0 0 0\n");
+        collectStrictly(paths, 50, collector);
+        writeDev(root, "  eth0: 18446744073709551000 2 0 0 0 0 0 0 200 2 0 0 0 0 0 0\n"
+                + "  eth1: 9223372036854775000 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0\n"
+                + "  eth2: 9223372036854775000 1 0 0 0 0 0 0 0 1 0 0 0 0 0 0\n"
+                + "  wlan0: 150 3 0 0 0 0 0 0 130 2 0 0 0 0 0 0\n");
+
+        assertThat(collectStrictly(paths, 50, collector).networkStats())
+                .as("eth0's rx jumped by more than 2^63: skipped; eth1 and eth2 together would overflow: one of them is skipped")
+                .isEqualTo(new NetworkStats(9223372036854775000L + 50, 30, 2, 1));
+    }
+
     @Test
     void aBrokenSampleStartsTheDeltasOver() {
         collectStrictly("x86_64", collector);
