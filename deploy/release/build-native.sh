@@ -30,6 +30,7 @@ else
         [ "${CI:-}" = true ] && exit 1
         exit 3
     fi
+    mkdir -p target
     GRAALVM_HOME=$PWD/target/graalvm
     if [ ! -x "$GRAALVM_HOME/bin/native-image" ]; then
         echo "+ $toolchain/install.sh $GRAALVM_HOME"

@@ -17,6 +17,7 @@ public final class Socket {
     int localPort;
     int remotePort;
     int state;
+    long inode;
 
     public int state() {
         return state;
@@ -30,6 +31,11 @@ public final class Socket {
         return remotePort;
     }
 
+    /** Only when the table was parsed with inodes; 0 otherwise. */
+    public long inode() {
+        return inode;
+    }
+
     public boolean remoteUnspecified() {
         return remotePort == 0 && Addresses.isUnspecified(remote, addressLength);
     }
@@ -40,6 +46,11 @@ public final class Socket {
 
     public String localInterface(InterfaceAddresses interfaces) {
         return interfaces.interfaceOf(local, addressLength);
+    }
+
+    /** "ip:port", IPv6 as "[addr]:port", IPv4-mapped IPv6 as plain IPv4. */
+    public String localAddress() {
+        return Addresses.withPort(local, addressLength, localPort);
     }
 
     /** "ip:port", IPv6 as "[addr]:port", IPv4-mapped IPv6 as plain IPv4. */

@@ -34,6 +34,14 @@ public final class SocketTable {
     }
 
     public static void parse(Lines lines, boolean ipv6, Consumer<Socket> visitor) {
+        parse(lines, ipv6, false, visitor);
+    }
+
+    /**
+     * As {@link #parse(Lines, boolean, Consumer)}, and with {@code inodes} also each socket's inode (the tenth
+     * field), which only the check for inbound channels needs: the collectors do not pay for the fields before it.
+     */
+    public static void parse(Lines lines, boolean ipv6, boolean inodes, Consumer<Socket> visitor) {
         if (!lines.next() || !lines.skipIf("sl")) {
             throw new MalformedFileException(lines.path(), 1, "missing the 'sl local_address' header");
         }
@@ -52,6 +60,12 @@ public final class SocketTable {
             socket.remotePort = (int) lines.hex(4);
             lines.expect(' ');
             socket.state = (int) lines.hex(2);
+            if (inodes) {
+                for (int field = 0; field < 5; field++) { // tx_queue:rx_queue tr:tm->when retrnsmt uid timeout
+                    lines.skipField();
+                }
+                socket.inode = lines.unsignedDecimal();
+            }
             visitor.accept(socket);
         }
     }

@@ -2,9 +2,6 @@ package dev.skerry.guard;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,10 +17,17 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.collect.FileReader;
+import dev.skerry.collect.Lines;
+import dev.skerry.collect.MalformedFileException;
+import dev.skerry.collect.Socket;
+import dev.skerry.collect.SocketTable;
+
 /**
  * The ways into this process from outside: sockets it holds that accept connections or datagrams. skerry only
  * connects out; any of these is a regression (a library that started listening, a resolver socket, ...). Found by
- * matching the socket inodes behind {@code /proc/<pid>/fd} to the kernel's socket tables in {@code /proc/<pid>/net}.
+ * matching the socket inodes behind {@code /proc/<pid>/fd} to the kernel's socket tables in {@code /proc/<pid>/net},
+ * the TCP and UDP ones read with the collectors' parser ({@link SocketTable}).
  *
  * <ul>
  * <li>TCP (v4, v6) in state LISTEN (0A);</li>
@@ -36,9 +40,6 @@ import org.jboss.logging.Logger;
 public final class InboundChannels {
 
     private static final Logger LOG = Logger.getLogger(InboundChannels.class);
-    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-    private static final int TCP_LISTEN = 0x0A;
-    private static final int UDP_CLOSE = 0x07;
     private static final long SO_ACCEPTCON = 0x10000;
     private static final int SOCK_DGRAM = 2;
     private static final int SS_UNCONNECTED = 1;
@@ -122,17 +123,23 @@ public final class InboundChannels {
 
     private static void inetTable(Path table, String protocol, Set<Long> inodes, List<Channel> found) throws IOException {
         boolean tcp = protocol.startsWith("tcp");
-        forEachRow(table, "sl", 10, fields -> {
-            if (!inodes.contains(Long.parseLong(fields[9]))) {
-                return;
+        try (Lines lines = new FileReader().stream(table)) {
+            if (lines == null) {
+                return; // no such table (IPv6 off): nothing in it
             }
-            int state = Integer.parseInt(fields[3], 16);
-            if (tcp && state == TCP_LISTEN) {
-                found.add(new Channel(protocol, address(fields[1]), "listening"));
-            } else if (!tcp && state == UDP_CLOSE && fields[2].chars().allMatch(c -> c == '0' || c == ':')) {
-                found.add(new Channel(protocol, address(fields[1]), "bound, unconnected"));
-            }
-        });
+            SocketTable.parse(lines, protocol.endsWith("6"), true, socket -> {
+                if (!inodes.contains(socket.inode())) {
+                    return;
+                }
+                if (tcp && socket.state() == Socket.LISTEN) {
+                    found.add(new Channel(protocol, socket.localAddress(), "listening"));
+                } else if (!tcp && socket.state() == Socket.CLOSE && socket.remoteUnspecified()) {
+                    found.add(new Channel(protocol, socket.localAddress(), "bound, unconnected"));
+                }
+            });
+        } catch (MalformedFileException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private static void unixTable(Path table, Set<Long> inodes, List<Channel> found) throws IOException {
@@ -173,26 +180,6 @@ public final class InboundChannels {
             }
         } catch (NoSuchFileException e) {
             // no such table (IPv6 off): nothing in it
-        }
-    }
-
-    /** {@code 0100007F:1F90} as {@code 127.0.0.1:8080}; IPv6 as {@code [::1]:8080}. Words are in host byte order. */
-    private static String address(String field) {
-        int colon = field.indexOf(':');
-        String hex = field.substring(0, colon);
-        int port = Integer.parseInt(field.substring(colon + 1), 16);
-        byte[] bytes = new byte[hex.length() / 2];
-        for (int w = 0; w < bytes.length / 4; w++) {
-            long word = Long.parseLong(hex.substring(w * 8, w * 8 + 8), 16);
-            for (int b = 0; b < 4; b++) {
-                bytes[w * 4 + b] = (byte) (word >>> (LITTLE_ENDIAN ? 8 * b : 8 * (3 - b)));
-            }
-        }
-        try {
-            String host = InetAddress.getByAddress(bytes).getHostAddress(); // no look-up: literal bytes
-            return (bytes.length == 16 ? "[" + host + "]" : host) + ":" + port;
-        } catch (UnknownHostException e) {
-            return field;
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.skerry.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,9 +29,9 @@ class InboundChannelsTest {
 
         assertThat(found).containsExactly(
                 "tcp 0.0.0.0:8080 listening",
-                "tcp6 [0:0:0:0:0:0:0:0]:9090 listening",
+                "tcp6 [::]:9090 listening",
                 "udp 127.0.0.1:43512 bound, unconnected",
-                "udp6 [0:0:0:0:0:0:0:0]:53 bound, unconnected",
+                "udp6 [::]:53 bound, unconnected",
                 "unix /run/app/control.sock listening",
                 "unix @app-notify datagram, bound, unconnected",
                 "unix /tmp/with space.sock listening");
@@ -69,8 +72,19 @@ class InboundChannelsTest {
     }
 
     @Test
-    void thisTestProcessCanBeChecked() throws Exception {
-        // the live /proc parses; what a test JVM holds is not asserted
-        assertThat(InboundChannels.ofThisProcess()).isNotNull();
+    void aListenerOpenedByThisProcessIsFoundInTheLiveProc() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // the JDK's sockets are dual-stack: tcp6, with the IPv4-mapped address printed as IPv4
+            assertThat(InboundChannels.ofThisProcess()).map(Object::toString)
+                    .anyMatch(channel -> channel.matches("tcp6? 127\\.0\\.0\\.1:" + listener.getLocalPort() + " listening"));
+        }
+    }
+
+    @Test
+    void aMalformedTableIsAnErrorNamingIt(@TempDir Path net) throws Exception {
+        Files.writeString(net.resolve("tcp"), "  sl  local_address rem_address   st\n   0: 0100007F:1F90 zz\n");
+
+        assertThatThrownBy(() -> InboundChannels.inTables(Set.of(1001L), net))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(net.resolve("tcp").toString());
     }
 }
