@@ -1,0 +1,62 @@
+package dev.skerry.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.skerry.config.FieldNames;
+import dev.skerry.config.Format;
+import dev.skerry.report.ReportEncoder;
+
+/**
+ * Every recorded host against one golden report, compared whole: what all collectors make of the host in one
+ * cycle, encoded as the agent publishes it (JSON, long names, report id 1). Disk usage is left out: it is the
+ * statvfs(2) of the file system the fixture lies on, not something recorded.
+ *
+ * <p>After a deliberate change to what a collector reports, regenerate the files and review their diff:
+ * {@code ./mvnw test -Dtest=GoldenReportsTest -Dskerry.golden.update=true} writes
+ * {@code src/test/resources/hosts/NAME/expected.json} for every host.
+ */
+class GoldenReportsTest {
+
+    private static final Path HOSTS = Path.of("src/test/resources/hosts");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static Stream<String> hosts() throws IOException {
+        try (Stream<Path> entries = Files.list(HOSTS)) {
+            return entries.filter(host -> Files.isDirectory(host.resolve("proc"))).map(host -> host.getFileName().toString())
+                    .sorted().toList().stream();
+        }
+    }
+
+    static List<Collector> collectors() {
+        return BrokenHostsTest.allCollectors().stream().filter(collector -> !(collector instanceof DiskCollector)).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hosts")
+    void theHostsReportIsItsGoldenFile(String host) throws IOException {
+        byte[] encoded = new ReportEncoder(Format.JSON, FieldNames.LONG, 50)
+                .encode(Hosts.collect(Hosts.host(host), 50, collectors().toArray(Collector[]::new)));
+        JsonNode actual = JSON.readTree(encoded);
+        Path golden = HOSTS.resolve(host).resolve("expected.json");
+
+        if (Boolean.getBoolean("skerry.golden.update")) {
+            Files.writeString(golden, JSON.writeValueAsString(actual) + "\n");
+        }
+        assertThat(golden).as("the golden report (make it with -Dskerry.golden.update=true)").exists();
+        assertThat(JSON.writeValueAsString(actual)).as(golden.toString())
+                .isEqualTo(JSON.writeValueAsString(JSON.readTree(golden.toFile())));
+    }
+}
