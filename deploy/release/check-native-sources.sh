@@ -33,6 +33,7 @@ check "--no-fallback (a native executable, never a JVM fallback)" has_arg --no-f
 check "--link-at-build-time (a missing class fails the build, not the device)" has_arg --link-at-build-time
 check "JsonNode registered for reflection" registered com.fasterxml.jackson.databind.JsonNode
 check "no heap dump monitoring" lacks_arg heapdump
+check "thread dumps on SIGQUIT (--enable-monitoring=threaddump), which otherwise kills the executable" has_arg --enable-monitoring=threaddump
 check "no HTTP server on the class path" no_http_server
 [ $failed -eq 0 ] || { echo "check-native-sources: native-image.args: $args" >&2; exit 1; }
 echo "native sources ready: $out ($(ls "$out/lib" | wc -l) jars)"
