@@ -30,6 +30,16 @@ public record TlsMaterial(Buffer certificate, Buffer key, Buffer authorities, X5
                 read(Optional.of(authorities), Optional.empty()));
     }
 
+    /** The fleet provisioning claim's certificate and key, with the CA certificates to trust of SKERRY_TLS_CA. */
+    public static TlsMaterial claim(SkerryConfig.Claim claim, SkerryConfig.Tls tls) throws IOException {
+        return of(read(claim.cert(), claim.certPem()), read(claim.key(), claim.keyPem()), read(tls.ca(), tls.caPem()));
+    }
+
+    /** A provisioned identity's certificate and key files, with the CA certificates to trust of SKERRY_TLS_CA. */
+    public static TlsMaterial withAuthorities(Path certificate, Path key, SkerryConfig.Tls tls) throws IOException {
+        return of(read(Optional.of(certificate), Optional.empty()), read(Optional.of(key), Optional.empty()), read(tls.ca(), tls.caPem()));
+    }
+
     private static TlsMaterial of(Buffer certificate, Buffer key, Buffer authorities) throws IOException {
         try {
             List<? extends java.security.cert.Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")
