@@ -77,16 +77,19 @@ final class ClaimSession implements AutoCloseable {
                 problems.accept(ConnectionProblems.describe(event.getCause(), broker) + " (fleet provisioning with the claim certificate)");
             }
         }).subscriptionStateHandler(event -> {
-            if (event.getSubscriptionState() == SubscriptionState.SUBSCRIBED) {
-                subscribed.add(event.getTopic());
-                if (subscribed.size() == requests.size() * 2) {
-                    ready.complete(null);
-                }
-            } else if (event.getSubscriptionState() == SubscriptionState.FAILED) {
+            // the session reports a SUBACK's failure code (0x80) as SUBSCRIBED with QoS 128
+            boolean refused = event.getSubscriptionState() == SubscriptionState.FAILED
+                    || event.getSubscriptionState() == SubscriptionState.SUBSCRIBED && (event.getQos() == null || event.getQos() > 2);
+            if (refused) {
                 problems.accept("the broker refused the subscription to " + event.getTopic() + ": the claim certificate's policy must allow "
                         + "iot:Subscribe on the topicfilter/ ARNs and iot:Receive on the topic/ ARNs of " + String.join(" and ",
                                 requests.stream().map(request -> request + "/accepted, " + request + "/rejected").toList())
                         + " (and iot:Publish on their topic/ ARNs)");
+            } else if (event.getSubscriptionState() == SubscriptionState.SUBSCRIBED) {
+                subscribed.add(event.getTopic());
+                if (subscribed.size() == requests.size() * 2) {
+                    ready.complete(null);
+                }
             }
         }).messageHandler(message -> received(message.topicName(), message.payload()))
                 .exceptionHandler(failure -> problems.accept("MQTT client: " + failure));
