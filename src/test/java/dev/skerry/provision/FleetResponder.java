@@ -31,33 +31,35 @@ import dev.skerry.testing.TestSubscriber;
  * with the test CA (openssl checks the request's signature), and a template's provision call by registering the thing
  * "prov-" + SerialNumber, on the documented accepted and rejected topics. Faults are set per test.
  */
-final class FleetResponder implements AutoCloseable {
+public final class FleetResponder implements AutoCloseable {
 
-    static final String TEMPLATE = "skerry-fleet";
+    public static final String TEMPLATE = "skerry-fleet";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestSubscriber client;
     private final Path dir;
     private final AtomicInteger issued = new AtomicInteger();
     /** The public key of every request answered with a certificate, in order. */
-    final List<PublicKey> requestKeys = new CopyOnWriteArrayList<>();
+    public final List<PublicKey> requestKeys = new CopyOnWriteArrayList<>();
     /** Every request received, answered or not. */
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
     /** Every certificate signing request received, as PEM. */
-    final List<String> requestPems = new CopyOnWriteArrayList<>();
-    final AtomicInteger registrations = new AtomicInteger();
-    final List<String> things = new CopyOnWriteArrayList<>();
-    final List<JsonNode> parameters = new CopyOnWriteArrayList<>();
+    public final List<String> requestPems = new CopyOnWriteArrayList<>();
+    public final AtomicInteger registrations = new AtomicInteger();
+    public final List<String> things = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> parameters = new CopyOnWriteArrayList<>();
     private final Map<String, Boolean> tokens = new ConcurrentHashMap<>();
 
-    volatile int rejectRequests;
-    volatile int rejectRegistrations;
+    public volatile int rejectRequests;
+    public volatile int rejectRegistrations;
     /** Tokens issued from now on that the provision call treats as expired. */
-    volatile int expiredTokens;
-    volatile boolean silent;
-    volatile Duration validity = Duration.ofDays(365);
+    public volatile int expiredTokens;
+    public volatile boolean silent;
+    /** Answers certificate requests but never a provision call. */
+    public volatile boolean silentRegistrations;
+    public volatile Duration validity = Duration.ofDays(365);
 
-    FleetResponder(Mosquitto broker) {
+    public FleetResponder(Mosquitto broker) {
         try {
             dir = Files.createTempDirectory("skerry-fleet-");
         } catch (IOException e) {
@@ -79,7 +81,7 @@ final class FleetResponder implements AutoCloseable {
             } else {
                 registrations.incrementAndGet();
             }
-            if (silent) {
+            if (silent || silentRegistrations && !create) {
                 return;
             }
             if (create) {
