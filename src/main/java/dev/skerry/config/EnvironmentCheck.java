@@ -74,6 +74,7 @@ public final class EnvironmentCheck {
         define("SKERRY_PROVISIONING_TEMPLATE", "none (no provisioning)", Provisioning::templateProblem);
         define("SKERRY_PROVISIONING_KEY", "ec-p256", Checks.choice("ec-p256", "rsa-2048"));
         define("SKERRY_PROVISIONING_PARAMETERS", "none (SerialNumber: the thing name)", Provisioning::parametersProblem);
+        define("SKERRY_RENEW_BEFORE", "none (no renewal)", Checks.duration(Duration.ofHours(1), Duration.ofDays(365)));
         define("SKERRY_CLAIM_CERT", "none", Checks::certificateFile);
         define("SKERRY_CLAIM_KEY", "none", Checks::privateKeyFile);
         define("SKERRY_CLAIM_CERT_PEM", "none", Checks::certificatesPem);

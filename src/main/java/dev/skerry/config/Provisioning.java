@@ -13,7 +13,7 @@ final class Provisioning {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> CLAIM = List.of("SKERRY_CLAIM_CERT", "SKERRY_CLAIM_KEY", "SKERRY_CLAIM_CERT_PEM", "SKERRY_CLAIM_KEY_PEM");
     private static final List<String> DEVICE = List.of("SKERRY_TLS_CERT", "SKERRY_TLS_KEY", "SKERRY_TLS_CERT_PEM", "SKERRY_TLS_KEY_PEM");
-    private static final List<String> SETTINGS = List.of("SKERRY_PROVISIONING_KEY", "SKERRY_PROVISIONING_PARAMETERS");
+    private static final List<String> SETTINGS = List.of("SKERRY_PROVISIONING_KEY", "SKERRY_PROVISIONING_PARAMETERS", "SKERRY_RENEW_BEFORE");
 
     private Provisioning() {
     }
@@ -24,7 +24,7 @@ final class Provisioning {
 
     /** Variables that mean nothing without a broker. */
     static boolean publishingOnly(String name) {
-        return name.startsWith("SKERRY_CLAIM_") || name.startsWith("SKERRY_PROVISIONING_");
+        return name.startsWith("SKERRY_CLAIM_") || name.startsWith("SKERRY_PROVISIONING_") || name.equals("SKERRY_RENEW_BEFORE");
     }
 
     /** AWS IoT's template names: 1 to 36 letters, digits, - and _. */

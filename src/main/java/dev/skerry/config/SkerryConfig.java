@@ -71,6 +71,9 @@ public interface SkerryConfig {
 
     Retry retry();
 
+    /** With fleet provisioning: renew the certificate this long before it expires; unset, never. */
+    Optional<Duration> renewBefore();
+
     /** Fleet provisioning by claim: unset template, none. */
     Provisioning provisioning();
 

@@ -56,6 +56,7 @@ final class ClaimSession implements AutoCloseable {
     private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile boolean connected;
+    private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
     private volatile Context context;
 
     /** problems gets each connection or subscription problem as one line (the caller logs it once). */
@@ -68,6 +69,7 @@ final class ClaimSession implements AutoCloseable {
             if (event.getSessionState() == SessionState.CONNECTED) {
                 connected = true;
                 context = Vertx.currentContext();
+                firstConnection.complete(null);
             } else if (event.getSessionState() == SessionState.DISCONNECTED) {
                 connected = false;
                 subscribed.clear();
@@ -153,6 +155,16 @@ final class ClaimSession implements AutoCloseable {
             throw e.getCause() instanceof NoAnswer noAnswer ? noAnswer : new NoAnswer(String.valueOf(e.getCause()));
         } finally {
             waiting.remove(request, answer);
+        }
+    }
+
+    /** Whether the broker accepted a connection (TLS handshake and CONNACK) within timeout. */
+    boolean connects(Duration timeout) throws InterruptedException {
+        try {
+            firstConnection.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
         }
     }
 

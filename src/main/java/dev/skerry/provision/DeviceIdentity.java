@@ -3,6 +3,7 @@ package dev.skerry.provision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,10 +17,17 @@ import io.vertx.core.Vertx;
 /** The identity a provisioned device publishes with: its thing name and its own certificate and key. */
 public record DeviceIdentity(String thingName, TlsMaterial tls) {
 
-    /** The stored identity, else one provisioned by claim now: waits, retrying, until there is one. */
+    /** How long a renewal may take at start before skerry goes on with the working certificate. */
+    static final Duration RENEWAL_TIME = Duration.ofMinutes(2);
+
+    /**
+     * The stored identity, else one provisioned by claim now: waits, retrying, until there is one. With
+     * SKERRY_RENEW_BEFORE, a certificate that expires within it is renewed first (a failure keeps it).
+     */
     public static DeviceIdentity obtain(Vertx vertx, SkerryConfig config, String thing, boolean portGiven, Path stateDir)
             throws IOException, InterruptedException {
         IdentityStore store = new IdentityStore(stateDir);
+        store.recover();
         SkerryConfig.Provisioning provisioning = config.provisioning();
         ObjectNode parameters = (ObjectNode) new ObjectMapper().readTree(provisioning.parameters().orElse("{}"));
         if (!parameters.has("SerialNumber")) {
@@ -27,11 +35,20 @@ public record DeviceIdentity(String thingName, TlsMaterial tls) {
         }
         var settings = new Provisioner.Settings(provisioning.template().orElseThrow(), DeviceKey.Kind.of(provisioning.key()), parameters, thing,
                 config.mqtt().ackTimeout(), new JitteredBackoff(config.retry().base(), config.retry().max()));
-        var endpoint = BrokerOptions.Endpoint.of(config, thing, portGiven);
         Provisioner provisioner = new Provisioner(store, settings, (requests, problems) -> new ClaimSession(vertx,
                 // the claim is read only now: once an identity is stored it is never touched again
-                BrokerOptions.build(endpoint, TlsMaterial.claim(config.claim(), config.tls())), requests, problems), Clock.systemUTC());
+                BrokerOptions.build(BrokerOptions.Endpoint.of(config, thing, portGiven), TlsMaterial.claim(config.claim(), config.tls())),
+                requests, problems), Clock.systemUTC());
         IdentityStore.Identity identity = provisioner.identity();
-        return new DeviceIdentity(identity.thingName(), TlsMaterial.withAuthorities(identity.certificate(), identity.key(), config.tls()));
+        var authorities = TlsMaterial.Authorities.of(config.tls());
+        if (config.renewBefore().isPresent()) {
+            Renewal renewal = new Renewal(vertx, store, settings,
+                    (current, tls) -> BrokerOptions.build(BrokerOptions.Endpoint.of(config, current.thingName(), portGiven), tls), authorities,
+                    Clock.systemUTC());
+            if (renewal.due(identity, config.renewBefore().get())) {
+                identity = renewal.renew(identity, RENEWAL_TIME);
+            }
+        }
+        return new DeviceIdentity(identity.thingName(), authorities.with(identity.certificate(), identity.key()));
     }
 }

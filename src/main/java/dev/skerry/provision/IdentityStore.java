@@ -49,8 +49,66 @@ final class IdentityStore {
 
     private final Path dir;
 
+    static final String RENEWAL = "identity.renewal";
+    private static final String OLD = "identity.old";
+
     IdentityStore(Path stateDir) {
         this.dir = stateDir.resolve(DIRECTORY);
+    }
+
+    private IdentityStore(Path stateDir, String directory) {
+        this.dir = stateDir.resolve(directory);
+    }
+
+    /** Where a renewal builds the next identity, beside the working one. */
+    IdentityStore renewal() {
+        return new IdentityStore(dir.getParent(), RENEWAL);
+    }
+
+    /**
+     * Makes the renewal's complete identity the working one: identity/ becomes identity.old/, identity.renewal/
+     * becomes identity/, then the old one is removed. {@link #recover} finishes a switch a crash interrupted.
+     */
+    void switchTo(IdentityStore renewal) throws IOException {
+        Path old = dir.resolveSibling(OLD);
+        deleteTree(old);
+        Files.move(dir, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(renewal.dir, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir.getParent());
+        deleteTree(old);
+    }
+
+    /** After a crash: a switch half done is finished (or undone when the renewal was not complete). */
+    void recover() throws IOException {
+        Path old = dir.resolveSibling(OLD);
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(old);
+            return;
+        }
+        IdentityStore renewal = renewal();
+        if (renewal.identity().isPresent()) {
+            Files.move(renewal.dir, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } else if (Files.isDirectory(old, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(old, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        syncDirectory(dir.getParent());
+        deleteTree(old);
+    }
+
+    /** Removes a renewal that did not work out: the working identity stays as it is. */
+    void discard() throws IOException {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     Path dir() {
@@ -131,6 +189,10 @@ final class IdentityStore {
 
     /** The rename itself is durable only once the directory is. */
     private void syncDirectory() throws IOException {
+        syncDirectory(dir);
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }

@@ -78,14 +78,19 @@ final class Provisioner {
 
     /** The stored identity, or a new one once provisioning has made it; waits as long as that takes. */
     Identity identity() throws InterruptedException {
+        return identity(null).orElseThrow();
+    }
+
+    /** Likewise, giving up (empty) once the deadline (System.nanoTime()) has passed; null: never. */
+    Optional<Identity> identity(Long deadline) throws InterruptedException {
         int failures = 0;
         try {
-            while (true) {
+            while (deadline == null || System.nanoTime() < deadline) {
                 Step step;
                 try {
                     Optional<Identity> identity = store.identity();
                     if (identity.isPresent()) {
-                        return identity.get();
+                        return identity;
                     }
                     step = step();
                 } catch (IOException | GeneralSecurityException e) {
@@ -98,6 +103,7 @@ final class Provisioner {
                     Thread.sleep(settings.backoff().delay(failures++).toMillis());
                 }
             }
+            return Optional.empty();
         } finally {
             if (session != null) {
                 session.close();

@@ -69,6 +69,7 @@ public final class BadValues {
         generators.put("SKERRY_PROVISIONING_KEY", choice("ec-p256", "rsa-2048"));
         generators.put("SKERRY_PROVISIONING_PARAMETERS", random -> pick(random, "[1]", "SerialNumber=1", "\"serial\"", "{", " ", "42",
                 "{\"a\":1", "null"));
+        generators.put("SKERRY_RENEW_BEFORE", duration("0s", "59m", "366d", "-1d"));
         generators.put("SKERRY_CLAIM_CERT", this::badCertificateFile);
         generators.put("SKERRY_CLAIM_KEY", this::badKeyFile);
         generators.put("SKERRY_CLAIM_CERT_PEM", this::badCertificatePem);

@@ -58,6 +58,8 @@ public final class FleetResponder implements AutoCloseable {
     /** Answers certificate requests but never a provision call. */
     public volatile boolean silentRegistrations;
     public volatile Duration validity = Duration.ofDays(365);
+    /** Certificates from now on are signed by a CA the broker does not trust. */
+    public volatile boolean rogue;
 
     public FleetResponder(Mosquitto broker) {
         try {
@@ -104,7 +106,11 @@ public final class FleetResponder implements AutoCloseable {
         Path csr = Files.writeString(dir.resolve(n + ".csr"), body.path("certificateSigningRequest").asText());
         Path certificate = dir.resolve(n + ".pem");
         try {
-            TestPki.signRequest(csr, Instant.now().plus(validity), certificate);
+            if (rogue) {
+                TestPki.signRequestWithRogueCa(csr, Instant.now().plus(validity), certificate);
+            } else {
+                TestPki.signRequest(csr, Instant.now().plus(validity), certificate);
+            }
         } catch (RuntimeException e) {
             reject(topic, 400, "InvalidCSR", "openssl refused the request: " + e.getMessage().lines().findFirst().orElse(""));
             return;

@@ -156,6 +156,11 @@ public final class TestPki {
         authority().ca.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out);
     }
 
+    /** Likewise with the rogue CA, whose certificates no broker here accepts. */
+    public static synchronized void signRequestWithRogueCa(Path csr, Instant notAfter, Path out) {
+        authority().rogueCa.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out);
+    }
+
     private static Authority authority() {
         if (shared == null) {
             shared = Authority.generate();
