@@ -129,12 +129,60 @@ class ProvisioningIT {
         assertThat(identityFiles()).containsExactlyInAnyOrder("device.key", "device.pub");
     }
 
-    private Process agent() throws Exception {
+    @Test
+    void aCertificateThatExpiresWithinTheRenewalWindowIsReplacedAtStart() throws Exception {
+        responder.validity = Duration.ofDays(10);
+        stop(firstProvisioned());
+        reports.clearMessages(); // only reports of the next start count
+        byte[] key = Files.readAllBytes(identity("device.key"));
+        String certificate = Files.readString(identity("certificate.pem"));
+        responder.validity = Duration.ofDays(365);
+
+        Process again = agent("SKERRY_RENEW_BEFORE", "30d");
+        reports.awaitMessages(1, WAIT);
+        assertThat(Files.readAllBytes(identity("device.key"))).isNotEqualTo(key);
+        assertThat(Files.readString(identity("certificate.pem"))).isNotEqualTo(certificate);
+        assertThat(responder.requests).hasValue(2);
+        assertThat(identityFiles()).containsExactlyInAnyOrder("device.key", "device.pub", "certificate.pem", "thing-name");
+        assertThat(state.resolve("identity.renewal")).doesNotExist();
+        assertThat(state.resolve("identity.old")).doesNotExist();
+        stop(again);
+    }
+
+    @Test
+    void aRenewedCertificateTheBrokerRefusesKeepsTheWorkingIdentityPublishing() throws Exception {
+        responder.validity = Duration.ofDays(10);
+        stop(firstProvisioned());
+        reports.clearMessages(); // only reports of the next start count
+        byte[] key = Files.readAllBytes(identity("device.key"));
+        String certificate = Files.readString(identity("certificate.pem"));
+        responder.rogue = true;
+
+        Process again = agent("SKERRY_RENEW_BEFORE", "30d");
+        reports.awaitMessages(1, WAIT);
+        assertThat(responder.requests).as("a renewal was asked for").hasValue(2);
+        assertThat(Files.readAllBytes(identity("device.key"))).isEqualTo(key);
+        assertThat(Files.readString(identity("certificate.pem"))).isEqualTo(certificate);
+        assertThat(state.resolve("identity.renewal")).doesNotExist();
+        stop(again);
+    }
+
+    /** A first start, provisioned and publishing. */
+    private Process firstProvisioned() throws Exception {
+        Process agent = agent();
+        reports.awaitMessages(1, WAIT);
+        return agent;
+    }
+
+    private Process agent(String... more) throws Exception {
         Map<String, String> env = AgentProcess.publishingTo(pki, broker.port(), "SKERRY_THING_NAME", "dev-1", "SKERRY_PROVISIONING_TEMPLATE",
                 FleetResponder.TEMPLATE, "SKERRY_CLAIM_CERT", claim.clientCert().toString(), "SKERRY_CLAIM_KEY", claim.clientKeyPkcs8().toString(),
                 "SKERRY_MQTT_ACK_TIMEOUT", "2s", "SKERRY_INTERVAL", "2s");
         env.remove("SKERRY_TLS_CERT");
         env.remove("SKERRY_TLS_KEY");
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
         Process process = AgentProcess.start(state, env);
         closer.later((AutoCloseable) process::destroyForcibly);
         return process;
