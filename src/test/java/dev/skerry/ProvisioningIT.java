@@ -123,7 +123,8 @@ class ProvisioningIT {
         CompletableFuture<String> stderr = AgentProcess.drain(agent.getErrorStream());
         await().atMost(WAIT).until(() -> responder.requests.get() >= 4);
         assertThat(agent.isAlive()).isTrue();
-        agent.destroyForcibly().waitFor();
+        agent.destroy();
+        assertThat(agent.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("SIGTERM stops a provisioning agent").isTrue();
         String logged = stderr.get() + AgentProcess.drain(agent.getInputStream()).get();
         assertThat(count(logged, "the certificate signing request was rejected (statusCode 400, errorCode InvalidCSR)")).as(logged).isEqualTo(1);
         assertThat(identityFiles()).containsExactlyInAnyOrder("device.key", "device.pub");
