@@ -17,6 +17,8 @@ import io.vertx.core.Vertx;
 /** The identity a provisioned device publishes with: its thing name and its own certificate and key. */
 public record DeviceIdentity(String thingName, TlsMaterial tls) {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeviceIdentity.class);
+
     /** How long a renewal may take at start before skerry goes on with the working certificate. */
     static final Duration RENEWAL_TIME = Duration.ofMinutes(2);
 
@@ -45,8 +47,14 @@ public record DeviceIdentity(String thingName, TlsMaterial tls) {
             Renewal renewal = new Renewal(vertx, store, settings,
                     (current, tls) -> BrokerOptions.build(BrokerOptions.Endpoint.of(config, current.thingName(), portGiven), tls), authorities,
                     Clock.systemUTC());
-            if (renewal.due(identity, config.renewBefore().get())) {
-                identity = renewal.renew(identity, RENEWAL_TIME);
+            try {
+                if (renewal.due(identity, config.renewBefore().get())) {
+                    identity = renewal.renew(identity, RENEWAL_TIME);
+                }
+            } catch (IOException e) {
+                LOG.warnf("Renewing the device certificate failed (%s): publishing with the working one; the next start tries again", e.getMessage());
+                store.recover();
+                identity = store.identity().orElse(identity);
             }
         }
         return new DeviceIdentity(identity.thingName(), authorities.with(identity.certificate(), identity.key()));

@@ -1,6 +1,5 @@
 package dev.skerry.provision;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -73,9 +72,5 @@ final class DeviceKey {
         } catch (IllegalArgumentException e) {
             throw new GeneralSecurityException("not PEM");
         }
-    }
-
-    static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
