@@ -27,6 +27,7 @@ import dev.skerry.files.SmallFiles;
  * <li>also {@value #CERTIFICATE} and {@value #OWNERSHIP} (the ownership token, 0600): the thing is to be registered;</li>
  * <li>{@value #THING} written, {@value #OWNERSHIP} gone: the identity is complete and the claim is never used again.</li>
  * </ol>
+ * A renewal builds the next identity the same way in {@value #RENEWAL}/ beside it, and {@link #switchTo} swaps the two.
  */
 final class IdentityStore {
 
