@@ -36,6 +36,7 @@ import dev.skerry.pipeline.ProcessMemory;
 import dev.skerry.pipeline.Reporter;
 import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
+import dev.skerry.provision.DeviceIdentity;
 import dev.skerry.publish.BrokerOptions;
 import dev.skerry.publish.Publisher;
 import dev.skerry.publish.TlsMaterial;
@@ -112,6 +113,10 @@ public class Skerry implements QuarkusApplication {
             }
         }
 
+        DeviceIdentity provisioned = provisionedIdentity(thing, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
+        if (provisioned != null) {
+            thing = provisioned.thingName();
+        }
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
         Duration interval = topics.reportInterval(config.interval());
         if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
@@ -119,7 +124,7 @@ public class Skerry implements QuarkusApplication {
         }
         writeHealthSettings(stateDir, interval);
         Spool spool = openSpool(stateDir);
-        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
+        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir, provisioned);
         reporter.addHealthSource(publisher);
         var encoder = new ReportEncoder(config.format(), config.fieldNames(), config.listLimit());
         var sink = new SpoolSink(encoder, spool, publisher::wake);
@@ -178,11 +183,26 @@ public class Skerry implements QuarkusApplication {
         }
     }
 
-    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir)
-            throws ConfigurationError {
+    /** With SKERRY_PROVISIONING_TEMPLATE: the identity in the state directory, provisioned by claim first if there is none. */
+    private DeviceIdentity provisionedIdentity(String thing, boolean portGiven, java.nio.file.Path stateDir) throws ConfigurationError {
+        if (config.provisioning().template().isEmpty()) {
+            return null;
+        }
+        try {
+            return DeviceIdentity.obtain(vertx, config, thing, portGiven, stateDir);
+        } catch (IOException e) {
+            throw new ConfigurationError("the provisioned identity in " + stateDir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigurationError("interrupted while provisioning");
+        }
+    }
+
+    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir,
+            DeviceIdentity provisioned) throws ConfigurationError {
         TlsMaterial tls;
         try {
-            tls = TlsMaterial.load(config.tls());
+            tls = provisioned != null ? provisioned.tls() : TlsMaterial.load(config.tls());
         } catch (IOException e) {
             throw new ConfigurationError("SKERRY_TLS_CERT: " + e.getMessage());
         }

@@ -27,7 +27,7 @@ public final class EnvironmentCheck {
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     /** Values never repeated in a message. */
-    private static final Set<String> SECRETS = Set.of("SKERRY_MQTT_PASSWORD", "SKERRY_MQTT_PROXY", "SKERRY_TLS_KEY_PEM");
+    private static final Set<String> SECRETS = Set.of("SKERRY_MQTT_PASSWORD", "SKERRY_MQTT_PROXY", "SKERRY_TLS_KEY_PEM", "SKERRY_CLAIM_KEY_PEM");
 
     static {
         define("SKERRY_INTERVAL", "60s", Checks.duration(Duration.ofSeconds(1), DAY));
@@ -71,6 +71,14 @@ public final class EnvironmentCheck {
         define("SKERRY_SPOOL_REPLAY_RATE", "50", Checks.integer(1, 10_000));
         define("SKERRY_RETRY_BASE", "1s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
         define("SKERRY_RETRY_MAX", "30s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+        define("SKERRY_PROVISIONING_TEMPLATE", "none (no provisioning)", Provisioning::templateProblem);
+        define("SKERRY_PROVISIONING_KEY", "ec-p256", Checks.choice("ec-p256", "rsa-2048"));
+        define("SKERRY_PROVISIONING_PARAMETERS", "none (SerialNumber: the thing name)", Provisioning::parametersProblem);
+        define("SKERRY_RENEW_BEFORE", "none (no renewal)", Checks.duration(Duration.ofHours(1), Duration.ofDays(365)));
+        define("SKERRY_CLAIM_CERT", "none", Checks::certificateFile);
+        define("SKERRY_CLAIM_KEY", "none", Checks::privateKeyFile);
+        define("SKERRY_CLAIM_CERT_PEM", "none", Checks::certificatesPem);
+        define("SKERRY_CLAIM_KEY_PEM", "none", Checks::keyPem);
     }
 
     private EnvironmentCheck() {
@@ -110,15 +118,15 @@ public final class EnvironmentCheck {
 
     /** Settings that are fine alone but not together. */
     private static Optional<String> combinationProblem(Map<String, String> env) {
-        for (String part : List.of("CERT", "KEY", "CA")) {
-            if (env.containsKey("SKERRY_TLS_" + part) && env.containsKey("SKERRY_TLS_" + part + "_PEM")) {
-                return Optional.of("SKERRY_TLS_" + part + " and SKERRY_TLS_" + part + "_PEM are both set: give the file or the PEM text, not both");
+        for (String part : List.of("TLS_CERT", "TLS_KEY", "TLS_CA", "CLAIM_CERT", "CLAIM_KEY")) {
+            if (env.containsKey("SKERRY_" + part) && env.containsKey("SKERRY_" + part + "_PEM")) {
+                return Optional.of("SKERRY_" + part + " and SKERRY_" + part + "_PEM are both set: give the file or the PEM text, not both");
             }
         }
         if (!env.containsKey("SKERRY_MQTT_HOST")) {
             // a misspelt SKERRY_MQTT_HOST would otherwise run in the stdout mode, its reports lost in a journal
             List<String> publishing = VARIABLES.keySet().stream().filter(env::containsKey)
-                    .filter(name -> name.startsWith("SKERRY_MQTT_") || name.startsWith("SKERRY_TLS_")).toList();
+                    .filter(name -> name.startsWith("SKERRY_MQTT_") || name.startsWith("SKERRY_TLS_") || Provisioning.publishingOnly(name)).toList();
             if (!publishing.isEmpty()) {
                 String hint = unknownVariables(env).stream().filter(name -> "SKERRY_MQTT_HOST".equals(Suggestions.closest(name, VARIABLES.keySet())))
                         .map(name -> " (" + name + " is set: did you mean SKERRY_MQTT_HOST?)").findFirst().orElse("");
@@ -130,15 +138,19 @@ public final class EnvironmentCheck {
         if (env.containsKey("SKERRY_MQTT_PASSWORD") && !env.containsKey("SKERRY_MQTT_USERNAME")) {
             return Optional.of("SKERRY_MQTT_PASSWORD is set without SKERRY_MQTT_USERNAME");
         }
+        Optional<String> provisioning = Provisioning.combinationProblem(env);
+        if (provisioning.isPresent()) {
+            return provisioning;
+        }
         if (env.containsKey("SKERRY_MQTT_HOST")) {
-            for (String part : List.of("CA", "CERT", "KEY")) {
+            for (String part : Provisioning.enabled(env) ? List.of("CA") : List.of("CA", "CERT", "KEY")) {
                 if (!env.containsKey("SKERRY_TLS_" + part) && !env.containsKey("SKERRY_TLS_" + part + "_PEM")) {
                     return Optional.of("SKERRY_TLS_" + part + " (or SKERRY_TLS_" + part + "_PEM) is required when SKERRY_MQTT_HOST is set: "
                             + TLS_PARTS.get(part));
                 }
             }
         }
-        Optional<String> keyMismatch = keyMismatch(env);
+        Optional<String> keyMismatch = keyMismatch(env, "TLS").or(() -> keyMismatch(env, "CLAIM"));
         if (keyMismatch.isPresent()) {
             return keyMismatch;
         }
@@ -156,9 +168,9 @@ public final class EnvironmentCheck {
     }
 
     /** The key given must be the client certificate's: otherwise every handshake fails and the broker gets the blame. */
-    private static Optional<String> keyMismatch(Map<String, String> env) {
-        String key = tlsText(env, "KEY");
-        String certificate = tlsText(env, "CERT");
+    private static Optional<String> keyMismatch(Map<String, String> env, String group) {
+        String key = tlsText(env, group + "_KEY");
+        String certificate = tlsText(env, group + "_CERT");
         if (key == null || certificate == null) {
             return Optional.empty();
         }
@@ -166,15 +178,18 @@ public final class EnvironmentCheck {
         if (problem == null) {
             return Optional.empty();
         }
-        String keyName = env.containsKey("SKERRY_TLS_KEY") ? "SKERRY_TLS_KEY (" + env.get("SKERRY_TLS_KEY").strip() + ")" : "SKERRY_TLS_KEY_PEM";
-        String certificateName = env.containsKey("SKERRY_TLS_CERT") ? "SKERRY_TLS_CERT (" + env.get("SKERRY_TLS_CERT").strip() + ")" : "SKERRY_TLS_CERT_PEM";
+        String keyVariable = "SKERRY_" + group + "_KEY";
+        String certificateVariable = "SKERRY_" + group + "_CERT";
+        String keyName = env.containsKey(keyVariable) ? keyVariable + " (" + env.get(keyVariable).strip() + ")" : keyVariable + "_PEM";
+        String certificateName = env.containsKey(certificateVariable) ? certificateVariable + " (" + env.get(certificateVariable).strip() + ")"
+                : certificateVariable + "_PEM";
         return Optional.of(keyName + ": the private key does not belong to the client certificate in " + certificateName + " (" + problem
                 + "); give the key the certificate was issued for");
     }
 
     /** The PEM text of a TLS part, from its file or its variable; null when not given or unreadable (said elsewhere). */
-    private static String tlsText(Map<String, String> env, String part) {
-        String file = env.get("SKERRY_TLS_" + part);
+    static String tlsText(Map<String, String> env, String part) {
+        String file = env.get("SKERRY_" + part);
         if (file != null) {
             try {
                 return java.nio.file.Files.readString(java.nio.file.Path.of(file.strip()), java.nio.charset.StandardCharsets.US_ASCII);
@@ -182,7 +197,7 @@ public final class EnvironmentCheck {
                 return null;
             }
         }
-        return env.get("SKERRY_TLS_" + part + "_PEM");
+        return env.get("SKERRY_" + part + "_PEM");
     }
 
     /** A system user without a home needs its state directory made for it: its default one is under the home. */

@@ -71,6 +71,15 @@ public interface SkerryConfig {
 
     Retry retry();
 
+    /** With fleet provisioning: renew the certificate this long before it expires; unset, never. */
+    Optional<Duration> renewBefore();
+
+    /** Fleet provisioning by claim: unset template, none. */
+    Provisioning provisioning();
+
+    /** The shared claim certificate and key that provisioning connects with; the CA is SKERRY_TLS_CA's. */
+    Claim claim();
+
     interface Mqtt {
         /** Unset: no broker, reports go to stdout. */
         Optional<String> host();
@@ -148,5 +157,26 @@ public interface SkerryConfig {
 
         @WithDefault("30s")
         Duration max();
+    }
+
+    interface Provisioning {
+        /** The fleet provisioning template's name. */
+        Optional<String> template();
+
+        @WithDefault("ec-p256")
+        String key();
+
+        /** A JSON object; SerialNumber defaults to the thing name. */
+        Optional<String> parameters();
+    }
+
+    interface Claim {
+        Optional<Path> cert();
+
+        Optional<Path> key();
+
+        Optional<String> certPem();
+
+        Optional<String> keyPem();
     }
 }

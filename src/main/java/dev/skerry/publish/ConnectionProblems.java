@@ -12,7 +12,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
  * Turns the causes of a failed connection into one line an operator can act on, in words: no exception class names.
  * The same cause gives the same line (the publisher logs a line once until it changes).
  */
-final class ConnectionProblems {
+public final class ConnectionProblems {
 
     /** A class name that a cause's message may start with ("java.io.IOException: ..."). */
     private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ?");
@@ -20,7 +20,7 @@ final class ConnectionProblems {
     private ConnectionProblems() {
     }
 
-    static String describe(Throwable failure, String broker) {
+    public static String describe(Throwable failure, String broker) {
         if (failure == null) {
             return "connection to " + broker + " closed";
         }

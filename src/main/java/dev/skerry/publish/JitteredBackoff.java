@@ -11,7 +11,7 @@ import io.smallrye.reactive.messaging.mqtt.session.ReconnectDelayProvider;
  * that step ("equal jitter"), so that a fleet that lost its broker at the same moment does not
  * come back at the same moment.
  */
-record JitteredBackoff(Duration base, Duration max) implements ReconnectDelayOptions {
+public record JitteredBackoff(Duration base, Duration max) implements ReconnectDelayOptions {
 
     @Override
     public ReconnectDelayProvider createProvider() {
@@ -30,7 +30,7 @@ record JitteredBackoff(Duration base, Duration max) implements ReconnectDelayOpt
         };
     }
 
-    Duration delay(int attempt) {
+    public Duration delay(int attempt) {
         long step = base.toMillis() << Math.min(attempt, 20);
         long capped = Math.min(step <= 0 ? Long.MAX_VALUE : step, max.toMillis());
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));

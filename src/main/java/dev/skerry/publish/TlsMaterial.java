@@ -30,6 +30,26 @@ public record TlsMaterial(Buffer certificate, Buffer key, Buffer authorities, X5
                 read(Optional.of(authorities), Optional.empty()));
     }
 
+    /** The fleet provisioning claim's certificate and key, with the CA certificates to trust of SKERRY_TLS_CA. */
+    public static TlsMaterial claim(SkerryConfig.Claim claim, SkerryConfig.Tls tls) throws IOException {
+        return of(read(claim.cert(), claim.certPem()), read(claim.key(), claim.keyPem()), read(tls.ca(), tls.caPem()));
+    }
+
+    /** The CA certificates to trust, for pairing with one provisioned certificate and key after another. */
+    public record Authorities(Buffer pem) {
+        public static Authorities of(SkerryConfig.Tls tls) throws IOException {
+            return new Authorities(read(tls.ca(), tls.caPem()));
+        }
+
+        public static Authorities of(Path file) throws IOException {
+            return new Authorities(read(Optional.of(file), Optional.empty()));
+        }
+
+        public TlsMaterial with(Path certificate, Path key) throws IOException {
+            return TlsMaterial.of(read(Optional.of(certificate), Optional.empty()), read(Optional.of(key), Optional.empty()), pem);
+        }
+    }
+
     private static TlsMaterial of(Buffer certificate, Buffer key, Buffer authorities) throws IOException {
         try {
             List<? extends java.security.cert.Certificate> chain = List.copyOf(CertificateFactory.getInstance("X.509")

@@ -64,6 +64,17 @@ public final class BadValues {
         generators.put("SKERRY_TLS_KEY_PEM", random -> pick(random, "not a key", "-----BEGIN PRIVATE KEY-----\nMIIE", "-----BEGIN PUBLIC KEY-----\nAA\n-----END PUBLIC KEY-----",
                 "-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----", " "));
         generators.put("SKERRY_TLS_CA_PEM", this::badCertificatePem);
+        generators.put("SKERRY_PROVISIONING_TEMPLATE", random -> pick(random, "my template", "fleet/one", "t".repeat(37 + random.nextInt(50)),
+                " ", "caf\u00e9", "a+b"));
+        generators.put("SKERRY_PROVISIONING_KEY", choice("ec-p256", "rsa-2048"));
+        generators.put("SKERRY_PROVISIONING_PARAMETERS", random -> pick(random, "[1]", "SerialNumber=1", "\"serial\"", "{", " ", "42",
+                "{\"a\":1", "null"));
+        generators.put("SKERRY_RENEW_BEFORE", duration("0s", "59m", "366d", "-1d"));
+        generators.put("SKERRY_CLAIM_CERT", this::badCertificateFile);
+        generators.put("SKERRY_CLAIM_KEY", this::badKeyFile);
+        generators.put("SKERRY_CLAIM_CERT_PEM", this::badCertificatePem);
+        generators.put("SKERRY_CLAIM_KEY_PEM", random -> pick(random, "not a key", "-----BEGIN PRIVATE KEY-----\nMIIE",
+                "-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----", " "));
         generators.put("SKERRY_SPOOL_DIR", this::relativePath);
         generators.put("SKERRY_SPOOL_MAX_BYTES", random -> pick(random, String.valueOf(random.nextInt(262_144)), random.nextInt(256) + "K",
                 "lots", "-1M", "16 Mega", "1.5.5M", " "));

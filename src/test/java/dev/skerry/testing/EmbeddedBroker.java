@@ -43,6 +43,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final TestPki pki;
     private final Path dataDir;
     private final MessageLog published = new MessageLog();
+    /** Which topic filters a client may subscribe to (Moquette then answers a SUBACK with 0x80); null: all. */
+    private java.util.function.Predicate<String> subscribable;
     private Server server;
     private int port;
 
@@ -61,8 +63,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         return start(pki);
     }
 
+    /** Like {@link #startTls(TestPki)}, refusing every subscription to a filter that subscribable does not accept. */
+    public static EmbeddedBroker startTls(TestPki pki, java.util.function.Predicate<String> subscribable) {
+        return start(pki, subscribable);
+    }
+
     private static EmbeddedBroker start(TestPki pki) {
+        return start(pki, null);
+    }
+
+    private static EmbeddedBroker start(TestPki pki, java.util.function.Predicate<String> subscribable) {
         EmbeddedBroker broker = new EmbeddedBroker(pki, createDataDir());
+        broker.subscribable = subscribable;
         try {
             broker.launch(Ports.free());
             return broker;
@@ -140,7 +152,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         Server candidate = new Server();
         try {
             ISslContextCreator tls = isTls() ? this::sslContext : null;
-            candidate.startServer(new MemoryConfig(properties), List.of(new Recorder()), tls, null, null);
+            io.moquette.broker.security.IAuthorizatorPolicy policy = subscribable == null ? null : new io.moquette.broker.security.IAuthorizatorPolicy() {
+                @Override
+                public boolean canWrite(io.moquette.broker.subscriptions.Topic topic, String user, String client) {
+                    return true;
+                }
+
+                @Override
+                public boolean canRead(io.moquette.broker.subscriptions.Topic topic, String user, String client) {
+                    return subscribable.test(topic.toString());
+                }
+            };
+            candidate.startServer(new MemoryConfig(properties), List.of(new Recorder()), tls, null, policy);
         } catch (IOException e) {
             throw new UncheckedIOException("Moquette did not start", e);
         }

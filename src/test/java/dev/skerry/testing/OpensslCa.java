@@ -74,6 +74,14 @@ final class OpensslCa {
                 "-out", out.toString());
     }
 
+    /** Signs a certificate signing request someone else made (openssl checks its signature), as a client certificate. */
+    void sign(Path csr, Instant notBefore, Instant notAfter, Path out) {
+        Openssl.run("ca", "-config", config.toString(), "-batch", "-notext", "-rand_serial",
+                "-cert", cert.toString(), "-keyfile", key.toString(), "-in", csr.toString(), "-extensions", CLIENT,
+                "-startdate", OPENSSL_TIME.format(notBefore), "-enddate", OPENSSL_TIME.format(notAfter),
+                "-out", out.toString());
+    }
+
     private Path request(String commonName, Path subjectKey) {
         Path csr = dir.resolve("issued").resolve(subjectKey.getFileName() + "." + System.nanoTime() + ".csr");
         Openssl.run("req", "-config", config.toString(), "-new", "-key", subjectKey.toString(), "-subj", "/CN=" + commonName,

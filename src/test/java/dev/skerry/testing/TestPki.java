@@ -148,6 +148,19 @@ public final class TestPki {
         return shortLivedNotAfter;
     }
 
+    /**
+     * Signs a device's PKCS#10 request with the trusted CA as a client certificate valid from an hour ago until notAfter,
+     * as AWS IoT's create-from-csr does; the subject is the request's. Fails when openssl refuses the request.
+     */
+    public static synchronized void signRequest(Path csr, Instant notAfter, Path out) {
+        authority().ca.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out);
+    }
+
+    /** Likewise with the rogue CA, whose certificates no broker here accepts. */
+    public static synchronized void signRequestWithRogueCa(Path csr, Instant notAfter, Path out) {
+        authority().rogueCa.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out);
+    }
+
     private static Authority authority() {
         if (shared == null) {
             shared = Authority.generate();

@@ -1,0 +1,96 @@
+package dev.skerry.provision;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import dev.skerry.provision.IdentityStore.Identity;
+import dev.skerry.publish.TlsMaterial;
+import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
+import io.vertx.core.Vertx;
+
+/**
+ * Renewal of a provisioned identity before its certificate expires: a new key, the same create-from-csr and
+ * provision calls over a connection made with the working identity, then a connection with the new pair; only once
+ * the broker accepted that one does the new identity replace the old, which is removed. Any failure leaves the
+ * working identity as it is.
+ */
+final class Renewal {
+
+    private static final Logger LOG = Logger.getLogger(Renewal.class);
+
+    /** The MQTT options for a certificate and key. */
+    interface Options {
+        MqttClientSessionOptions of(Identity identity, TlsMaterial tls) throws IOException;
+    }
+
+    private final Vertx vertx;
+    private final IdentityStore store;
+    private final Provisioner.Settings settings;
+    private final Options options;
+    private final TlsMaterial.Authorities authorities;
+    private final Clock clock;
+
+    Renewal(Vertx vertx, IdentityStore store, Provisioner.Settings settings, Options options, TlsMaterial.Authorities authorities, Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.settings = settings;
+        this.options = options;
+        this.authorities = authorities;
+        this.clock = clock;
+    }
+
+    static Instant notAfter(Path certificate) throws IOException {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in)).getNotAfter().toInstant();
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certificate + " is not a certificate");
+        }
+    }
+
+    boolean due(Identity identity, Duration renewBefore) throws IOException {
+        return notAfter(identity.certificate()).minus(renewBefore).isBefore(clock.instant());
+    }
+
+    /** The identity to publish with: the renewed one, or the working one when renewal did not succeed within the time given. */
+    Identity renew(Identity working, Duration within) throws IOException, InterruptedException {
+        Instant expires = notAfter(working.certificate());
+        LOG.infof("The device certificate expires at %s, within SKERRY_RENEW_BEFORE: renewing it with a new key", expires);
+        TlsMaterial current = authorities.with(working.certificate(), working.key());
+        IdentityStore next = store.renewal();
+        Provisioner provisioner = new Provisioner(next, settings,
+                (requests, problems) -> new ClaimSession(vertx, options.of(working, current), requests, problems), clock);
+        Optional<Identity> renewed = provisioner.identity(System.nanoTime() + within.toNanos());
+        if (renewed.isEmpty()) {
+            LOG.warnf("Renewal did not complete within %s: publishing with the working certificate (valid until %s); the next start tries again",
+                    dev.skerry.config.Checks.describe(within), expires);
+            return working;
+        }
+        boolean accepted;
+        try (ClaimSession test = new ClaimSession(vertx, options.of(renewed.get(), authorities.with(renewed.get().certificate(), renewed.get().key())),
+                List.of(), problem -> {})) {
+            accepted = test.connects(settings.answerTimeout());
+        }
+        if (!accepted) {
+            LOG.warnf("The broker did not accept a connection with the renewed certificate within %s: it is discarded and the working one"
+                    + " (valid until %s) kept", dev.skerry.config.Checks.describe(settings.answerTimeout()), expires);
+            next.discard();
+            return working;
+        }
+        store.switchTo(next);
+        Identity switched = store.identity().orElseThrow(() -> new IOException("the renewed identity vanished while switching"));
+        LOG.infof("Switched to the renewed certificate (valid until %s); the old key and certificate are removed", notAfter(switched.certificate()));
+        return switched;
+    }
+}
