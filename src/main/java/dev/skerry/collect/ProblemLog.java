@@ -7,6 +7,8 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.Printable;
+
 /** Logs each distinct problem of a source once, and its recovery once, instead of once per cycle; from any thread. */
 final class ProblemLog {
 
@@ -24,7 +26,8 @@ final class ProblemLog {
         Set<String> causes = seen.computeIfAbsent(source, key -> new HashSet<>());
         String key = cause.getClass().getName() + ": " + cause.getMessage();
         if (causes.size() < MAX_CAUSES && causes.add(key)) {
-            log.warnf("%s: %s (logged once; the rest of the report goes on)", source, describe(cause));
+            // the message quotes the host's files (a module name with a NUL in it): escaped
+            log.warnf("%s: %s (logged once; the rest of the report goes on)", Printable.of(source), Printable.of(describe(cause)));
         }
     }
 

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.skerry.config.Users;
 import dev.skerry.config.TrustedDirectory;
+import dev.skerry.log.Printable;
 
 /**
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
@@ -175,9 +176,10 @@ public final class Spool implements AutoCloseable {
             files.createDirectory(corrupt);
             Path target = files.moveAside(file, corrupt);
             setAside++;
-            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", file, reason, target);
+            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", Printable.of(file), reason, Printable.of(target));
         } catch (IOException e) {
-            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", file, reason, corrupt, e);
+            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", Printable.of(file), reason, corrupt,
+                    Printable.of(e));
         }
     }
 
