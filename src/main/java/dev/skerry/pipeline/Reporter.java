@@ -42,6 +42,11 @@ public final class Reporter {
         ticksDropped.addAndGet(count);
     }
 
+    /** At a clean stop, once no cycle runs any more. */
+    public void close() {
+        ids.close();
+    }
+
     public Report report() {
         Report.Builder builder = Report.builder();
         int failures = collection.collect(builder);
