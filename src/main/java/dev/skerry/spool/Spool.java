@@ -152,7 +152,12 @@ public final class Spool implements AutoCloseable {
                 }
             } else if (ReportFile.isReport(name)) {
                 try {
-                    Entry entry = new Entry(ReportFile.decode(name, files.read(file, settings.maxReportBytes())), clock.instant());
+                    byte[] content = files.read(file, settings.maxReportBytes());
+                    if (ReportFile.isDelivered(content)) {
+                        deleteQuietly(file); // delivered by an earlier run that could not delete it
+                        continue;
+                    }
+                    Entry entry = new Entry(ReportFile.decode(name, content), clock.instant());
                     entry.file = true;
                     entry.durable = true;
                     entries.put(entry.report.reportId(), entry);
@@ -414,7 +419,7 @@ public final class Spool implements AutoCloseable {
                     unlinked = true;
                 } catch (IOException e) {
                     failed = true;
-                    deleteFailed(file, e);
+                    deleteFailed(file, e, markDelivered(file));
                 }
             }
         }
@@ -423,7 +428,7 @@ public final class Spool implements AutoCloseable {
                 files.forceDirectory(dir);
             } catch (IOException e) {
                 failed = true;
-                deleteFailed(dir, e);
+                deleteFailed(dir, e, false);
             }
         }
         if (unlinked && !failed && deleteFailing) {
@@ -432,10 +437,25 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private void deleteFailed(Path file, IOException e) {
+    /**
+     * A delivered report whose file stays (the directory is not writable, the file is): its content is replaced by a
+     * mark, so that a restart deletes it instead of sending it again; one duplicate per report at most, not per start.
+     */
+    private boolean markDelivered(Path file) {
+        try {
+            files.overwriteInPlace(file, ReportFile.DELIVERED);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void deleteFailed(Path file, IOException e, boolean marked) {
         if (!deleteFailing) {
             deleteFailing = true;
-            LOG.warnf("Cannot delete spool file %s (%s): after a restart its report may be sent again or dropped as stale", file, e);
+            LOG.warnf("Cannot delete spool file %s (%s): %s", file, e, marked
+                    ? "it is marked as delivered instead, and deleted at a start that can"
+                    : "after a restart its report may be sent again or dropped as stale");
         }
     }
 
