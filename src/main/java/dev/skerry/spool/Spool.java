@@ -29,7 +29,8 @@ import dev.skerry.log.Printable;
  *
  * <p>Layout: a 0700 directory with one 0600 file per report, named
  * {@code String.format("%020d.report", reportId)} so that names sort like ids. A file is written
- * once and never changed:
+ * once and never changed, except that a delivered report whose file cannot be unlinked (a directory
+ * without write permission) has its content replaced by {@code "SKRY delivered\n"}, which open deletes:
  * <pre>
  * offset bytes
  *   0      4   magic "SKRY"
