@@ -1,5 +1,6 @@
 package dev.skerry.publish;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +24,7 @@ final class Connection {
     private final String broker;
     private final String topic;
     private final Runnable lost;
-    private final java.time.Duration connackWait;
+    private final Duration connackWait;
     /** When the session last started to connect (System.nanoTime), for how long the attempt waited. */
     private volatile long attemptStarted = System.nanoTime();
     private volatile CompletableFuture<Void> up = new CompletableFuture<>();
@@ -45,7 +46,7 @@ final class Connection {
     }
 
     /** connackWait: after how long the client hangs up itself on a broker that sends no CONNACK (null: not known). */
-    Connection(String broker, String topic, Runnable lost, java.time.Duration connackWait) {
+    Connection(String broker, String topic, Runnable lost, Duration connackWait) {
         this.broker = broker;
         this.topic = topic;
         this.lost = lost;
@@ -67,7 +68,7 @@ final class Connection {
             up.complete(null);
         } else if (event.getSessionState() == SessionState.DISCONNECTED) {
             boolean wasUp = up.isDone();
-            java.time.Duration waited = java.time.Duration.ofNanos(System.nanoTime() - attemptStarted);
+            Duration waited = Duration.ofNanos(System.nanoTime() - attemptStarted);
             if (up.isDone()) {
                 up = new CompletableFuture<>();
                 since = System.currentTimeMillis();

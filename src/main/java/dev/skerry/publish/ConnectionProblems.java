@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
 import java.util.Locale;
 
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -21,7 +22,7 @@ final class ConnectionProblems {
     }
 
     static String describe(Throwable failure, String broker) {
-        return describe(failure, broker, java.time.Duration.ZERO, null);
+        return describe(failure, broker, Duration.ZERO, null);
     }
 
     /**
@@ -29,7 +30,7 @@ final class ConnectionProblems {
      * gives up on a CONNACK itself (it pings after the keepalive interval and hangs up when no answer comes): a
      * connection it closed after that long was never refused, it was never answered.
      */
-    static String describe(Throwable failure, String broker, java.time.Duration waited, java.time.Duration connackWait) {
+    static String describe(Throwable failure, String broker, Duration waited, Duration connackWait) {
         if (connackWait != null && waited.compareTo(connackWait) >= 0 && isClosed(failure)) {
             // no figure of this attempt's own in the line: it is logged once until it changes
             return "connected to " + broker + ", but no CONNACK came within the timeout (the keepalive of "
