@@ -87,6 +87,8 @@ class HealthCommandIT {
         assertThat(health(form).exitCode()).as("no settings file: 3 x 60s + 60s").isZero();
         assertThat(health(form, "SKERRY_INTERVAL", "30s").exitCode()).as("the check does not read SKERRY_INTERVAL").isZero();
         assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "2m"), "more than 120s");
+        assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "+120"), "more than 120s"); // a sign: the agent's parser takes it
+        assertThat(health(form, "SKERRY_HEALTH_MAX_AGE", "+1h").exitCode()).as("+1h, as the agent reads it").isZero();
         assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "soon"), "SKERRY_HEALTH_MAX_AGE='soon' is not a duration");
 
         beatSecondsAgo(900);

@@ -54,12 +54,30 @@ class SystemdUnitTest {
     @Test
     void itAlwaysComesBackWithinLimitsAndSecretsStayOutOfTheUnit() {
         assertThat(unit.get("Service.Restart")).isEqualTo("always");
-        assertThat(unit.get("Service.MemoryMax")).isNotNull();
-        assertThat(unit.get("Service.TasksMax")).isNotNull();
-        assertThat(unit.get("Service.LoadCredential")).isNotNull();
+        // room for the launcher's JVM (-Xmx32m, 64m metaspace, 16m code cache, thread stacks), yet a bound: not "infinity"
+        assertThat(bytes(unit.get("Service.MemoryMax"))).isBetween(128L << 20, 1L << 30);
+        // the JVM's own threads, the event loop, skerry's five kinds and one stuck collector thread each, not unbounded
+        assertThat(Integer.parseInt(unit.get("Service.TasksMax"))).isBetween(48, 512);
+        assertThat(unit.all("Service.LoadCredential")).containsExactlyInAnyOrder(
+                "ca.pem:/etc/skerry/ca.pem", "device.pem:/etc/skerry/device.pem", "device.key:/etc/skerry/device.key");
+        assertThat(unit.environment(Map.of('d', "/run/credentials/skerry.service"))).as("the TLS files are the loaded credentials")
+                .containsEntry("SKERRY_TLS_CA", "/run/credentials/skerry.service/ca.pem")
+                .containsEntry("SKERRY_TLS_CERT", "/run/credentials/skerry.service/device.pem")
+                .containsEntry("SKERRY_TLS_KEY", "/run/credentials/skerry.service/device.key");
         // Environment= is readable by every user (systemctl show): keys and passwords go to EnvironmentFile= or credentials.
         assertThat(unit.environment(Map.of('d', "/run/credentials/skerry.service")).keySet())
                 .doesNotContain("SKERRY_TLS_KEY_PEM", "SKERRY_MQTT_PASSWORD", "SKERRY_MQTT_PROXY", "SKERRY_ALLOW_ROOT");
+    }
+
+    /** A systemd size (1024-based K, M, G suffixes), in bytes. */
+    private static long bytes(String size) {
+        long unit = switch (size.charAt(size.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        return Long.parseLong(unit == 1 ? size : size.substring(0, size.length() - 1)) * unit;
     }
 
     private static SystemdUnit read(Path file) {

@@ -1,7 +1,16 @@
 package dev.skerry.collect;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -11,21 +20,45 @@ import dev.skerry.report.Report;
  * Runs the enabled collectors over one cycle. A collector that throws costs only its own metric
  * for that cycle; each distinct cause is logged once (balena ships every log line over the
  * device's uplink), and once more when the collector works again.
+ *
+ * <p>Each collector runs on a worker thread and is waited for at most {@link #TIMEOUT}: a read
+ * that blocks (a hung NFS or FUSE mount under the host paths, a file swapped for a FIFO) cannot be
+ * interrupted, so a collector past its time costs its metric and is left on its thread; until it
+ * finishes, later cycles skip it at once instead of queueing behind it. At most one thread per
+ * collector can be stuck so. A collector writes into a builder of its own, merged into the report
+ * only when it finished in time, so one that finishes late changes nothing.
  */
 public final class Collection {
 
     private static final Logger LOG = Logger.getLogger(Collection.class);
+    /** How long one collector may take; reading /proc takes microseconds, the 10,000-socket table milliseconds. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final List<Collector> collectors;
     private final HostPaths paths;
     private final int listLimit;
+    private final Duration timeout;
     private final FileReader reader = new FileReader();
     private final ProblemLog problems = new ProblemLog(LOG);
+    private final ThreadPoolExecutor workers;
+    /** Collectors still running past their time, with their run; only the cycle's thread touches it. */
+    private final Map<Collector, Future<?>> stuck = new HashMap<>();
 
     public Collection(List<Collector> collectors, HostPaths paths, int listLimit) {
+        this(collectors, paths, listLimit, TIMEOUT);
+    }
+
+    public Collection(List<Collector> collectors, HostPaths paths, int listLimit, Duration timeout) {
         this.collectors = List.copyOf(collectors);
         this.paths = paths;
         this.listLimit = listLimit;
+        this.timeout = timeout;
+        // no queue: a thread per collector at most, created when none is idle, ended after ten idle minutes
+        this.workers = new ThreadPoolExecutor(0, this.collectors.size() + 1, 10, TimeUnit.MINUTES, new SynchronousQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "skerry-collect");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     public List<String> names() {
@@ -39,12 +72,41 @@ public final class Collection {
         Cycle cycle = new Cycle(paths, reader, listLimit, (source, cause) -> problems.failed(source, cause));
         int failures = 0;
         for (Collector collector : collectors) {
+            Future<?> previous = stuck.get(collector);
+            if (previous != null && !previous.isDone()) {
+                failures++;
+                problems.failed(collector.name(), new TimeoutException("still not finished since a cycle before, skipped until it finishes"
+                        + " (a read that blocks: a hung mount or a FIFO under the host paths)"));
+                continue;
+            }
+            stuck.remove(collector);
+            Report.Builder own = Report.builder();
+            Future<?> run = workers.submit(() -> {
+                collector.collect(cycle, own);
+                return null;
+            });
             try {
-                collector.collect(cycle, report);
+                run.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                report.include(own);
                 problems.succeeded(collector.name());
-            } catch (Exception | StackOverflowError e) {
+            } catch (TimeoutException e) {
+                stuck.put(collector, run);
+                failures++;
+                problems.failed(collector.name(), new TimeoutException("did not finish within " + timeout.toMillis() + " ms"
+                        + " (a read that blocks: a hung mount or a FIFO under the host paths); skipped until it finishes"));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception || cause instanceof StackOverflowError) {
+                    failures++;
+                    problems.failed(collector.name(), cause);
+                } else if (cause instanceof Error error) {
+                    throw error;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 failures++;
                 problems.failed(collector.name(), e);
+                break;
             }
         }
         for (String rejected : report.rejected()) {

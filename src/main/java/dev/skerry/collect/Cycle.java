@@ -10,7 +10,9 @@ import java.util.function.Function;
 /**
  * What the collectors of one cycle share: each file is read at most once per cycle, and values
  * derived from files, such as the host's interface addresses or the TCP table that both the
- * listening ports and the connections come from, are computed once.
+ * listening ports and the connections come from, are computed once. A collector past its time
+ * limit may still be running on its thread while the next ones use the cycle: the maps are
+ * guarded, but never while a file is read or a value computed, so a blocked read holds up no one.
  */
 public final class Cycle {
 
@@ -55,11 +57,15 @@ public final class Cycle {
     }
 
     public FileBytes read(Path path) throws IOException {
-        if (files.containsKey(path)) {
-            return files.get(path);
+        synchronized (files) {
+            if (files.containsKey(path)) {
+                return files.get(path);
+            }
         }
         FileBytes bytes = reader.read(path);
-        files.put(path, bytes);
+        synchronized (files) {
+            files.put(path, bytes);
+        }
         return bytes;
     }
 
@@ -70,10 +76,15 @@ public final class Cycle {
 
     /** A value computed from this cycle's files once, whichever collector asks first. */
     public <T> T derived(Class<T> type, Function<Cycle, T> compute) {
-        Object value = derived.get(type);
+        Object value;
+        synchronized (derived) {
+            value = derived.get(type);
+        }
         if (value == null) {
             value = compute.apply(this);
-            derived.put(type, value);
+            synchronized (derived) {
+                derived.put(type, value);
+            }
         }
         return type.cast(value);
     }

@@ -3,7 +3,7 @@ package dev.skerry.collect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** A file's content as read in this cycle: bytes 0 to length of a buffer that is reused next cycle. */
+/** A file's content as read in this cycle: bytes 0 to length of a buffer of its own. */
 public record FileBytes(Path path, byte[] buffer, int length) {
 
     public Lines lines() {

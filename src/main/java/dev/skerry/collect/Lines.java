@@ -43,7 +43,7 @@ public final class Lines implements AutoCloseable {
         this(file.path(), file.buffer(), file.length(), null);
     }
 
-    /** Streams from {@code source} through {@code buffer}, which must not be empty; a line longer than the buffer is read into a larger copy. */
+    /** Streams from {@code source} through {@code buffer}, which must not be empty; a line longer than the buffer is read into a larger copy, up to {@link FileReader#MAX_LINE_SIZE}. */
     Lines(Path path, byte[] buffer, InputStream source) {
         this(path, buffer, 0, source);
     }
@@ -98,10 +98,11 @@ public final class Lines implements AutoCloseable {
 
     private void readMore() {
         if (length == bytes.length) {
-            if (bytes.length >= FileReader.MAX_SIZE) {
-                throw malformed("a line longer than " + FileReader.MAX_SIZE + " bytes");
+            if (bytes.length >= FileReader.MAX_LINE_SIZE) {
+                lineNumber++;
+                throw malformed("a line longer than " + FileReader.MAX_LINE_SIZE + " bytes");
             }
-            bytes = Arrays.copyOf(bytes, bytes.length * 2);
+            bytes = Arrays.copyOf(bytes, Math.min(bytes.length * 2, FileReader.MAX_LINE_SIZE));
         }
         try {
             int n = source.read(bytes, length, Math.min(FileReader.READ_SIZE, bytes.length - length));

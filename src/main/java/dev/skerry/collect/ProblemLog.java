@@ -7,7 +7,9 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
-/** Logs each distinct problem of a source once, and its recovery once, instead of once per cycle. */
+import dev.skerry.log.Printable;
+
+/** Logs each distinct problem of a source once, and its recovery once, instead of once per cycle; from any thread. */
 final class ProblemLog {
 
     /** Causes remembered per source; a source producing more distinct causes than this is not logged further. */
@@ -20,22 +22,23 @@ final class ProblemLog {
         this.log = log;
     }
 
-    void failed(String source, Throwable cause) {
+    synchronized void failed(String source, Throwable cause) {
         Set<String> causes = seen.computeIfAbsent(source, key -> new HashSet<>());
         String key = cause.getClass().getName() + ": " + cause.getMessage();
         if (causes.size() < MAX_CAUSES && causes.add(key)) {
-            log.warnf("%s: %s (logged once; the rest of the report goes on)", source, describe(cause));
+            // the message quotes the host's files (a module name with a NUL in it): escaped
+            log.warnf("%s: %s (logged once; the rest of the report goes on)", Printable.of(source), Printable.of(describe(cause)));
         }
     }
 
-    void succeeded(String source) {
+    synchronized void succeeded(String source) {
         if (seen.remove(source) != null) {
             log.infof("%s: working again", source);
         }
     }
 
     private static String describe(Throwable cause) {
-        if (cause instanceof MalformedFileException || cause instanceof IllegalArgumentException) {
+        if (cause instanceof MalformedFileException || cause instanceof IllegalArgumentException || cause instanceof java.util.concurrent.TimeoutException) {
             return cause.getMessage();
         }
         return cause.toString();

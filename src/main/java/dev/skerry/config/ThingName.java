@@ -25,7 +25,7 @@ public final class ThingName {
             return balena.strip();
         }
         try {
-            String host = Files.readString(procfs.resolve("sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+            String host = hostname(procfs.resolve("sys/kernel/hostname")).strip();
             if (!host.isEmpty() && problem(host) == null) {
                 return host;
             }
@@ -34,6 +34,16 @@ public final class ThingName {
         }
         String host = env.getOrDefault("HOSTNAME", "").strip();
         return host.isEmpty() || problem(host) != null ? "skerry-device" : host;
+    }
+
+    /** The kernel's host name, read only from a regular file (a FIFO would block the start) and only its first bytes. */
+    private static String hostname(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_BYTES + 1), StandardCharsets.UTF_8);
+        }
     }
 
     /** Why a name cannot be a thing name (MQTT topic level and client id), or null when it can. */

@@ -90,10 +90,13 @@ public final class Pipeline implements AutoCloseable {
         try {
             if (!cycles.awaitTermination(CYCLE_FINISH.toMillis(), TimeUnit.MILLISECONDS)) {
                 cycles.shutdownNow();
+                return; // a cycle still runs: it may yet take an id, so the reserved ceiling stays
             }
         } catch (InterruptedException e) {
             cycles.shutdownNow();
             Thread.currentThread().interrupt();
+            return;
         }
+        reporter.close();
     }
 }

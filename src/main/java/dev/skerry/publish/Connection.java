@@ -1,5 +1,6 @@
 package dev.skerry.publish;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,9 @@ final class Connection {
     private final String broker;
     private final String topic;
     private final Runnable lost;
+    private final Duration connackWait;
+    /** When the session last started to connect (System.nanoTime), for how long the attempt waited. */
+    private volatile long attemptStarted = System.nanoTime();
     private volatile CompletableFuture<Void> up = new CompletableFuture<>();
     /** The Vert.x context of the connection: a publish handed to it is written without a further thread hop. */
     private volatile Context context;
@@ -38,13 +42,21 @@ final class Connection {
 
     /** lost runs on the event loop whenever a connection ends. */
     Connection(String broker, String topic, Runnable lost) {
+        this(broker, topic, lost, null);
+    }
+
+    /** connackWait: after how long the client hangs up itself on a broker that sends no CONNACK (null: not known). */
+    Connection(String broker, String topic, Runnable lost, Duration connackWait) {
         this.broker = broker;
         this.topic = topic;
         this.lost = lost;
+        this.connackWait = connackWait;
     }
 
     void changed(SessionEvent event) {
-        if (event.getSessionState() == SessionState.CONNECTED) {
+        if (event.getSessionState() == SessionState.CONNECTING) {
+            attemptStarted = System.nanoTime();
+        } else if (event.getSessionState() == SessionState.CONNECTED) {
             if (everConnected) {
                 reconnects.incrementAndGet();
             }
@@ -55,6 +67,8 @@ final class Connection {
             lastProblem = null;
             up.complete(null);
         } else if (event.getSessionState() == SessionState.DISCONNECTED) {
+            boolean wasUp = up.isDone();
+            Duration waited = Duration.ofNanos(System.nanoTime() - attemptStarted);
             if (up.isDone()) {
                 up = new CompletableFuture<>();
                 since = System.currentTimeMillis();
@@ -63,7 +77,8 @@ final class Connection {
             if (dropping != null) {
                 dropping = null;
             } else if (!stopping) {
-                problem(ConnectionProblems.describe(event.getCause(), broker), " (logged once until it changes; reports wait in the spool)");
+                problem(ConnectionProblems.describe(event.getCause(), broker, waited, wasUp ? null : connackWait),
+                        " (logged once until it changes; reports wait in the spool)");
             }
         }
     }

@@ -4,6 +4,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
 import java.util.Locale;
 
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -21,6 +22,21 @@ public final class ConnectionProblems {
     }
 
     public static String describe(Throwable failure, String broker) {
+        return describe(failure, broker, Duration.ZERO, null);
+    }
+
+    /**
+     * As {@link #describe(Throwable, String)}, knowing how long the attempt waited and after how long the client
+     * gives up on a CONNACK itself (it pings after the keepalive interval and hangs up when no answer comes): a
+     * connection it closed after that long was never refused, it was never answered.
+     */
+    public static String describe(Throwable failure, String broker, Duration waited, Duration connackWait) {
+        if (connackWait != null && waited.compareTo(connackWait) >= 0 && isClosed(failure)) {
+            // no figure of this attempt's own in the line: it is logged once until it changes
+            return "connected to " + broker + ", but no CONNACK came within the timeout (the keepalive of "
+                    + connackWait.toSeconds() + "s and the wait for a ping's answer): the broker accepted the connection but never "
+                    + "answered the MQTT CONNECT (an overloaded or stuck broker, or something that is not an MQTT broker)";
+        }
         if (failure == null) {
             return "connection to " + broker + " closed";
         }
@@ -75,7 +91,11 @@ public final class ConnectionProblems {
         return "cannot connect to " + broker + ": " + inWords(root(failure));
     }
 
-    /** A timeout waiting for the broker after the connection was made (the publisher's CONNACK deadline). */
+    private static boolean isClosed(Throwable failure) {
+        return failure == null || "Closed".equals(root(failure).getMessage());
+    }
+
+    /** A timeout waiting for the broker after the connection was made. */
     private static boolean isTimeout(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getName().equals("io.smallrye.mutiny.TimeoutException")) {

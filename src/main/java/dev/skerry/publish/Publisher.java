@@ -82,7 +82,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
             statusChanged();
         }, spoolThread::run);
         this.connection = new Connection(options.getHostname() + ":" + options.getPort(), topics.metrics(),
-                () -> window.failAll("connection lost"));
+                () -> window.failAll("connection lost"), java.time.Duration.ofSeconds(options.getKeepAliveInterval()));
         this.stream = new DrainStream(window, new StreamParts(), spoolThread, this.settings,
                 new JitteredBackoff(settings.retryBase(), settings.retryMax()).createProvider());
         this.health = new PublishingHealth(spool, connection, deliveries, responses, topics.deviceDefender(), clientCertificate, clock);

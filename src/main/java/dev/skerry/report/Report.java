@@ -73,6 +73,25 @@ public record Report(
             return custom(name, CustomValue.number(number));
         }
 
+        /** Adds what another builder holds (one collector's metrics, set apart while it ran), its metrics replacing these. */
+        public Builder include(Builder other) {
+            if (other.listeningTcpPorts != null) {
+                listeningTcpPorts = other.listeningTcpPorts;
+            }
+            if (other.listeningUdpPorts != null) {
+                listeningUdpPorts = other.listeningUdpPorts;
+            }
+            if (other.establishedConnections != null) {
+                establishedConnections = other.establishedConnections;
+            }
+            if (other.networkStats != null) {
+                networkStats = other.networkStats;
+            }
+            customMetrics.putAll(other.customMetrics);
+            rejected.addAll(other.rejected);
+            return this;
+        }
+
         public List<String> rejected() {
             return rejected;
         }

@@ -14,14 +14,20 @@ import dev.skerry.files.SmallFiles;
  * report_id: epoch milliseconds, but always above the last id handed out, so that it still
  * increases after a restart or a wall clock stepped backwards (boxes without a real-time clock
  * boot in 1970 until NTP answers). The state directory keeps a ceiling that every id handed out
- * stays below, moved ten minutes ahead when an id reaches it: SD cards see one small write per
- * ten minutes instead of one per report, and after a restart ids continue from the ceiling.
+ * stays below, moved ten minutes ahead of the clock when an id reaches it: SD cards see one small
+ * write per ten minutes instead of one per report. A clean stop stores the last id itself, so
+ * after a restart ids follow the clock again at once; after a crash they continue from the
+ * ceiling, at most ten minutes ahead of a sane clock. While ids are ahead of the clock, the
+ * ceiling moves only {@value #AHEAD_RESERVE} ids past them, so that the jumps of a crash loop do
+ * not add up.
  */
 public final class ReportIds {
 
     private static final Logger LOG = Logger.getLogger(ReportIds.class);
     static final String FILE = "report-id-ceiling";
     static final long RESERVE_MILLIS = 600_000;
+    /** Ids reserved past one that is ahead of the clock (each report then takes one millisecond). */
+    static final long AHEAD_RESERVE = 100;
     /** A long in decimal and a newline; a bigger file is not a ceiling. */
     static final int MAX_FILE_BYTES = 64;
 
@@ -39,13 +45,26 @@ public final class ReportIds {
     }
 
     public synchronized long next() {
-        long id = Math.max(clock.millis(), last + 1);
+        long now = clock.millis();
+        long id = Math.max(now, last + 1);
         last = id;
         if (id >= ceiling) {
-            ceiling = id + RESERVE_MILLIS;
+            // ahead of the clock (a crash, a clock stepped back), a reserve past the clock would move further ahead each time
+            ceiling = Math.max(now + RESERVE_MILLIS, id + AHEAD_RESERVE);
             store(ceiling);
         }
         return id;
+    }
+
+    /**
+     * At a clean stop: the ceiling becomes the last id handed out plus one, so that the next start follows the clock
+     * rather than the ten minutes reserved. Ids asked for after this still increase (and move the ceiling again).
+     */
+    public synchronized void close() {
+        if (last >= 0 && last + 1 < ceiling) {
+            ceiling = last + 1;
+            store(ceiling);
+        }
     }
 
     private static long load(Path file) {

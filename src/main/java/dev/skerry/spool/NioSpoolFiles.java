@@ -79,6 +79,18 @@ final class NioSpoolFiles implements SpoolFiles {
     }
 
     @Override
+    public void overwriteInPlace(Path file, byte[] content) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, Set.of(WRITE, NOFOLLOW_LINKS))) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer, buffer.position());
+            }
+            channel.truncate(content.length);
+            channel.force(true);
+        }
+    }
+
+    @Override
     public List<String> list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {

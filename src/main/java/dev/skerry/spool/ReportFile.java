@@ -20,7 +20,14 @@ final class ReportFile {
     private static final String SUFFIX = ".report";
     private static final String TEMP_SUFFIX = SUFFIX + ".tmp";
 
+    /** What a delivered report's file holds when it could not be unlinked (a directory without write permission). */
+    static final byte[] DELIVERED = "SKRY delivered\n".getBytes(StandardCharsets.US_ASCII);
+
     private ReportFile() {
+    }
+
+    static boolean isDelivered(byte[] content) {
+        return java.util.Arrays.equals(content, DELIVERED);
     }
 
     static String name(long reportId) {

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import dev.skerry.config.Users;
 import dev.skerry.config.TrustedDirectory;
+import dev.skerry.log.Printable;
 
 /**
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
@@ -28,7 +29,8 @@ import dev.skerry.config.TrustedDirectory;
  *
  * <p>Layout: a 0700 directory with one 0600 file per report, named
  * {@code String.format("%020d.report", reportId)} so that names sort like ids. A file is written
- * once and never changed:
+ * once and never changed, except that a delivered report whose file cannot be unlinked (a directory
+ * without write permission) has its content replaced by {@code "SKRY delivered\n"}, which open deletes:
  * <pre>
  * offset bytes
  *   0      4   magic "SKRY"
@@ -151,7 +153,12 @@ public final class Spool implements AutoCloseable {
                 }
             } else if (ReportFile.isReport(name)) {
                 try {
-                    Entry entry = new Entry(ReportFile.decode(name, files.read(file, settings.maxReportBytes())), clock.instant());
+                    byte[] content = files.read(file, settings.maxReportBytes());
+                    if (ReportFile.isDelivered(content)) {
+                        deleteQuietly(file); // delivered by an earlier run that could not delete it
+                        continue;
+                    }
+                    Entry entry = new Entry(ReportFile.decode(name, content), clock.instant());
                     entry.file = true;
                     entry.durable = true;
                     entries.put(entry.report.reportId(), entry);
@@ -175,9 +182,10 @@ public final class Spool implements AutoCloseable {
             files.createDirectory(corrupt);
             Path target = files.moveAside(file, corrupt);
             setAside++;
-            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", file, reason, target);
+            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", Printable.of(file), reason, Printable.of(target));
         } catch (IOException e) {
-            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", file, reason, corrupt, e);
+            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", Printable.of(file), reason, corrupt,
+                    Printable.of(e));
         }
     }
 
@@ -412,7 +420,7 @@ public final class Spool implements AutoCloseable {
                     unlinked = true;
                 } catch (IOException e) {
                     failed = true;
-                    deleteFailed(file, e);
+                    deleteFailed(file, e, markDelivered(file));
                 }
             }
         }
@@ -421,7 +429,7 @@ public final class Spool implements AutoCloseable {
                 files.forceDirectory(dir);
             } catch (IOException e) {
                 failed = true;
-                deleteFailed(dir, e);
+                deleteFailed(dir, e, false);
             }
         }
         if (unlinked && !failed && deleteFailing) {
@@ -430,10 +438,25 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private void deleteFailed(Path file, IOException e) {
+    /**
+     * A delivered report whose file stays (the directory is not writable, the file is): its content is replaced by a
+     * mark, so that a restart deletes it instead of sending it again; one duplicate per report at most, not per start.
+     */
+    private boolean markDelivered(Path file) {
+        try {
+            files.overwriteInPlace(file, ReportFile.DELIVERED);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void deleteFailed(Path file, IOException e, boolean marked) {
         if (!deleteFailing) {
             deleteFailing = true;
-            LOG.warnf("Cannot delete spool file %s (%s): after a restart its report may be sent again or dropped as stale", file, e);
+            LOG.warnf("Cannot delete spool file %s (%s): %s", file, e, marked
+                    ? "it is marked as delivered instead, and deleted at a start that can"
+                    : "after a restart its report may be sent again or dropped as stale");
         }
     }
 

@@ -27,6 +27,12 @@ interface SpoolFiles {
     /** Unlinks file; a file that is already gone is no error. */
     void delete(Path file) throws IOException;
 
+    /**
+     * Replaces the content of an existing file in place (not created, no link followed) and fsyncs: for a delivered
+     * report whose file cannot be unlinked, in a directory without write permission. Needs no free space.
+     */
+    void overwriteInPlace(Path file, byte[] content) throws IOException;
+
     /** The names in dir, hidden ones included. */
     List<String> list(Path dir) throws IOException;
 

@@ -3,7 +3,12 @@ package dev.skerry.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,11 +18,18 @@ import dev.skerry.report.Report;
 /** Every collector over every broken host: no exception escapes, and nothing is made up. */
 class BrokenHostsTest {
 
+    /** Every collector the agent would find: none can be left out of these tests by forgetting it. */
     static List<Collector> allCollectors() {
-        return List.of(new ListeningTcpPortsCollector(), new ListeningUdpPortsCollector(), new TcpConnectionsCollector(),
-                new NetworkStatsCollector(), new CpuUsageCollector(), new MemoryCollector(), new DiskCollector(),
-                new ProcessCountCollector(), new LoadAverageCollector(), new UptimeCollector(), new CpuTemperatureCollector(),
-                new LoggedInUsersCollector(), new KernelModulesCollector());
+        return DiscoveredCollectors.all();
+    }
+
+    @Test
+    void theDiscoveryFindsEveryCollectorTheReadmeDocuments() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("| collector (for `SKERRY_COLLECTORS_DISABLED`)"), readme.indexOf("| (always) |"));
+        List<String> documented = Pattern.compile("(?m)^\\| `([a-z_]+)` \\|").matcher(table).results().map(m -> m.group(1)).sorted().toList();
+
+        assertThat(allCollectors()).extracting(Collector::name).containsExactlyElementsOf(documented).hasSizeGreaterThanOrEqualTo(13);
     }
 
     @ParameterizedTest

@@ -1,9 +1,11 @@
 package dev.skerry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,5 +32,14 @@ class ThingNameTest {
     void withoutAHostNameFileTheEnvironmentsHostName() {
         assertThat(ThingName.resolve(Optional.empty(), Map.of("HOSTNAME", "box"), procfs)).isEqualTo("box");
         assertThat(ThingName.resolve(Optional.empty(), Map.of(), procfs)).isEqualTo("skerry-device");
+    }
+
+    @Test
+    void aFifoAsTheHostNameFileDoesNotBlockTheStart() throws Exception {
+        Path fifo = Files.createDirectories(procfs.resolve("sys/kernel")).resolve("hostname");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ThingName.resolve(Optional.empty(), Map.of("HOSTNAME", "box"), procfs)))
+                .isEqualTo("box");
     }
 }

@@ -75,6 +75,16 @@ class PipelineTest {
     }
 
     @Test
+    void everyReportCarriesTheTimeItWasBuiltInEpochSeconds() {
+        Clock clock = Clock.fixed(java.time.Instant.parse("2026-12-02T15:20:30.900Z"), java.time.ZoneOffset.UTC);
+        Reporter reporter = new Reporter(new Collection(List.of(), new HostPaths(state, state, state), 50), new ReportIds(clock, state), clock);
+
+        Report report = reporter.report();
+
+        assertThat(custom(report, "report_built_epoch_seconds")).isEqualTo(1_796_224_830.0);
+    }
+
+    @Test
     void aCollectorThatAlwaysFailsCostsOnlyItsMetric() {
         Collector broken = collector("broken", (cycle, report) -> {
             throw new IllegalStateException("boom");

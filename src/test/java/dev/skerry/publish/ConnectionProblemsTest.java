@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -54,6 +55,19 @@ class ConnectionProblemsTest {
     void noConnackWithinTheTimeout() {
         assertThat(describe(new TimeoutException())).startsWith("connected to " + BROKER + ", but no CONNACK came within the timeout");
         assertThat(describe(new io.smallrye.mutiny.TimeoutException())).contains("no CONNACK");
+    }
+
+    @Test
+    void aConnectionTheClientClosedAfterTheKeepaliveWasNeverAnsweredNotRefused() {
+        Exception closed = new IllegalStateException("Closed");
+        Duration keepalive = Duration.ofSeconds(60);
+
+        assertThat(ConnectionProblems.describe(closed, BROKER, Duration.ofSeconds(75), keepalive))
+                .startsWith("connected to " + BROKER + ", but no CONNACK came within the timeout (the keepalive of 60s");
+        assertThat(ConnectionProblems.describe(closed, BROKER, Duration.ofMillis(300), keepalive))
+                .as("closed at once: the broker refused").contains("may refuse the client certificate");
+        assertThat(ConnectionProblems.describe(closed, BROKER, Duration.ofSeconds(75), null))
+                .as("an attempt after a connection that was up").contains("may refuse the client certificate");
     }
 
     @Test

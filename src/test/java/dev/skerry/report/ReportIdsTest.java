@@ -95,6 +95,49 @@ class ReportIdsTest {
     }
 
     @Test
+    void afterACleanStopTheNextStartFollowsTheClockAtOnce(@TempDir Path state) {
+        SteppedClock clock = new SteppedClock(1_795_614_503_000L);
+        ReportIds ids = new ReportIds(clock, state);
+        long last = 0;
+        for (int i = 0; i < 3; i++) {
+            last = ids.next();
+            clock.millis.addAndGet(1_000);
+        }
+        ids.close();
+
+        clock.millis.addAndGet(2_000);
+        long first = new ReportIds(clock, state).next();
+
+        assertThat(first).isGreaterThan(last).isEqualTo(clock.millis());
+    }
+
+    @Test
+    void aCrashLoopStaysWithinTheReserveOfTheClockInsteadOfAddingUp(@TempDir Path state) {
+        SteppedClock clock = new SteppedClock(1_795_614_503_000L);
+        long previous = 0;
+        for (int start = 0; start < 5; start++) {
+            ReportIds ids = new ReportIds(clock, state); // the previous one was killed: no close()
+            long first = ids.next();
+            assertThat(first).isGreaterThan(previous);
+            assertThat(first - clock.millis()).as("start %d: ahead of the clock by", start).isLessThanOrEqualTo(ReportIds.RESERVE_MILLIS);
+            previous = ids.next();
+            clock.millis.addAndGet(3_000); // three starts in ten seconds
+        }
+    }
+
+    @Test
+    void aCloseAfterTheClockSteppedBackKeepsIdsIncreasing(@TempDir Path state) {
+        SteppedClock clock = new SteppedClock(1_795_614_503_000L);
+        ReportIds ids = new ReportIds(clock, state);
+        ids.next();
+        clock.millis.set(12_000L);
+        long last = ids.next();
+        ids.close();
+
+        assertThat(new ReportIds(clock, state).next()).isEqualTo(last + 1);
+    }
+
+    @Test
     void anUnreadableIdFileFallsBackToTheClock(@TempDir Path state) throws Exception {
         Files.writeString(state.resolve(ReportIds.FILE), "garbage");
 

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class ScriptedFiles implements SpoolFiles {
 
-    enum Op { CREATE_DIRECTORY, WRITE_TEMP, FORCE_FILE, RENAME, FORCE_DIRECTORY, DELETE, LIST, READ, MOVE_ASIDE }
+    enum Op { CREATE_DIRECTORY, WRITE_TEMP, FORCE_FILE, RENAME, FORCE_DIRECTORY, DELETE, OVERWRITE, LIST, READ, MOVE_ASIDE }
 
     /** The process died here: the spool object is abandoned, the files stay as they are. */
     static final class Crash extends RuntimeException {
@@ -23,7 +23,8 @@ final class ScriptedFiles implements SpoolFiles {
         }
     }
 
-    static final Set<Op> WRITES = EnumSet.of(Op.WRITE_TEMP, Op.FORCE_FILE, Op.RENAME, Op.FORCE_DIRECTORY, Op.DELETE, Op.MOVE_ASIDE, Op.CREATE_DIRECTORY);
+    static final Set<Op> WRITES = EnumSet.of(Op.WRITE_TEMP, Op.FORCE_FILE, Op.RENAME, Op.FORCE_DIRECTORY, Op.DELETE, Op.OVERWRITE, Op.MOVE_ASIDE,
+            Op.CREATE_DIRECTORY);
 
     final List<Op> log = new ArrayList<>();
     private final SpoolFiles real = new NioSpoolFiles();
@@ -123,6 +124,13 @@ final class ScriptedFiles implements SpoolFiles {
         before(Op.DELETE);
         real.delete(file);
         after(Op.DELETE);
+    }
+
+    @Override
+    public void overwriteInPlace(Path file, byte[] content) throws IOException {
+        before(Op.OVERWRITE);
+        real.overwriteInPlace(file, content);
+        after(Op.OVERWRITE);
     }
 
     @Override

@@ -172,10 +172,34 @@ class SpoolWriteFailureTest {
     }
 
     @Test
-    void aFailedDeleteForgetsTheReportAnywayAndALaterRunSeesItAgain() throws Exception {
+    void aDeliveredReportWhoseFileCannotBeUnlinkedIsMarkedAndNotSentAgainByTheNextStarts() throws Exception {
+        Spool spool = Spool.open(disk(dir), clock, files);
+        for (long id = 1; id <= 14; id++) {
+            spool.add(json(id));
+        }
+        files.fail(Op.DELETE); // a directory without write permission: its files can be written, not unlinked
+
+        for (long id = 1; id <= 14; id++) {
+            assertThat(spool.remove(id)).isTrue();
+        }
+
+        assertThat(spool.size()).isZero();
+        assertThat(entries(dir)).hasSize(14);
+        ScriptedFiles stillReadOnly = new ScriptedFiles();
+        stillReadOnly.fail(Op.DELETE);
+        Spool restarted = Spool.open(disk(dir), clock, stillReadOnly);
+        assertThat(restarted.pending()).as("delivered before: not sent again").isEmpty();
+        assertThat(restarted.counters().setAside()).isZero();
+        assertThat(ids(Spool.open(disk(dir), clock).pending())).isEmpty();
+        assertThat(entries(dir)).as("deleted by the first start that can").isEmpty();
+    }
+
+    @Test
+    void aFailedDeleteThatCannotMarkEitherForgetsTheReportAnywayAndALaterRunSeesItAgain() throws Exception {
         Spool spool = Spool.open(disk(dir), clock, files);
         spool.add(json(1));
-        files.fail(Op.DELETE);
+        files.fail(Op.DELETE); // a read-only mount: nothing can be written
+        files.fail(Op.OVERWRITE);
 
         assertThat(spool.remove(1)).isTrue();
 
