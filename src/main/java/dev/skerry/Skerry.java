@@ -101,7 +101,7 @@ public class Skerry implements QuarkusApplication {
             if (Users.isRoot()) {
                 LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
             }
-            writeHealthSettings(stateDir, config.interval());
+            writeHealthSettings(stateDir, config.interval(), false);
             try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
                 if (config.once()) {
                     return pipeline.cycle() ? 0 : 1;
@@ -117,7 +117,7 @@ public class Skerry implements QuarkusApplication {
         if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
             LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
         }
-        writeHealthSettings(stateDir, interval);
+        writeHealthSettings(stateDir, interval, true);
         Spool spool = openSpool(stateDir);
         Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
         reporter.addHealthSource(publisher);
@@ -137,9 +137,9 @@ public class Skerry implements QuarkusApplication {
     }
 
     /** For a `skerry health` run without this process's environment. */
-    private void writeHealthSettings(java.nio.file.Path stateDir, Duration interval) {
+    private void writeHealthSettings(java.nio.file.Path stateDir, Duration interval, boolean publishing) {
         try {
-            HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()));
+            HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()), publishing);
         } catch (IOException e) {
             LOG.warnf("Cannot write %s in %s (%s): a `skerry health` without SKERRY_HEALTH_MAX_AGE assumes a 60s interval",
                     HealthSettings.FILE, stateDir, e.getMessage());
