@@ -167,11 +167,12 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
     /** Before start(): keeps status.json in the state directory up to date, for skerry status and skerry health. */
     public void reportStatusTo(java.nio.file.Path stateDir) {
-        reportStatusTo(stateDir, StatusReporter.WRITE_EVERY);
+        reportStatusTo(stateDir, StatusReporter.WRITE_EVERY, StatusReporter.DISCONNECTED_LOG_EVERY);
     }
 
-    void reportStatusTo(java.nio.file.Path stateDir, Duration writeEvery) {
-        status = new StatusReporter(stateDir, spool, connection, deliveries, responses, topics.deviceDefender(), spoolThread, writeEvery);
+    void reportStatusTo(java.nio.file.Path stateDir, Duration writeEvery, Duration remindEvery) {
+        status = new StatusReporter(stateDir, spool, connection, deliveries, responses, topics.deviceDefender(), spoolThread, writeEvery,
+                remindEvery);
     }
 
     private void statusChanged() {
