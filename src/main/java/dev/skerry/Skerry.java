@@ -37,6 +37,7 @@ import dev.skerry.pipeline.Reporter;
 import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
 import dev.skerry.publish.BrokerOptions;
+import dev.skerry.publish.CertificateRotation;
 import dev.skerry.publish.Publisher;
 import dev.skerry.publish.TlsMaterial;
 import dev.skerry.publish.Topics;
@@ -194,7 +195,12 @@ public class Skerry implements QuarkusApplication {
         var mqtt = config.mqtt();
         var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
                 mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
+        var rotation = config.tls().cert().isPresent() && config.tls().key().isPresent()
+                ? CertificateRotation.install(options, tls, config.tls().cert().get(), config.tls().key().get()) : null;
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
+        if (rotation != null) {
+            rotation.onChange(publisher::clientCertificateChanged);
+        }
         publisher.reportStatusTo(stateDir);
         publisher.start();
         return publisher;

@@ -175,6 +175,11 @@ public final class Publisher implements HealthSource, AutoCloseable {
                 remindEvery);
     }
 
+    /** A new client certificate taken at a reconnect (CertificateRotation): its expiry from now on. */
+    public void clientCertificateChanged(X509Certificate certificate) {
+        health.clientCertificate(certificate);
+    }
+
     private void statusChanged() {
         StatusReporter reporter = status;
         if (reporter != null) {
