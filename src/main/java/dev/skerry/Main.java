@@ -7,13 +7,14 @@ import java.util.Optional;
 import dev.skerry.config.EnvironmentCheck;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.HealthCheck;
+import dev.skerry.status.StatusCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * Checks the environment before Quarkus reads it: a bad SKERRY_* value ends the process here
  * with exit code 78 and one line, not with a configuration stack trace. The arguments {@code health},
- * {@code --version} and {@code --help} run without starting Quarkus; any other argument is refused (exit 64).
+ * {@code status [--json]}, {@code --version} and {@code --help} run without starting Quarkus; any other argument is refused (exit 64).
  */
 @QuarkusMain
 public final class Main {
@@ -53,6 +54,10 @@ public final class Main {
         switch (command) {
             case "health":
                 return HealthCheck.run(System.getenv(), Clock.systemUTC(), System.out, System.err);
+            case "status":
+                return StatusCommand.run(System.getenv(), false, System.out, System.err);
+            case "status --json":
+                return StatusCommand.run(System.getenv(), true, System.out, System.err);
             case "--version":
             case "version":
                 System.out.println("skerry " + Version.get());

@@ -38,6 +38,7 @@ import dev.skerry.pipeline.SpoolSink;
 import dev.skerry.pipeline.StdoutSink;
 import dev.skerry.provision.DeviceIdentity;
 import dev.skerry.publish.BrokerOptions;
+import dev.skerry.publish.CertificateRotation;
 import dev.skerry.publish.Publisher;
 import dev.skerry.publish.TlsMaterial;
 import dev.skerry.publish.Topics;
@@ -102,7 +103,7 @@ public class Skerry implements QuarkusApplication {
             if (Users.isRoot()) {
                 LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
             }
-            writeHealthSettings(stateDir, config.interval());
+            writeHealthSettings(stateDir, config.interval(), false);
             try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
                 if (config.once()) {
                     return pipeline.cycle() ? 0 : 1;
@@ -122,7 +123,7 @@ public class Skerry implements QuarkusApplication {
         if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
             LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
         }
-        writeHealthSettings(stateDir, interval);
+        writeHealthSettings(stateDir, interval, true);
         Spool spool = openSpool(stateDir);
         Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir, provisioned);
         reporter.addHealthSource(publisher);
@@ -142,9 +143,9 @@ public class Skerry implements QuarkusApplication {
     }
 
     /** For a `skerry health` run without this process's environment. */
-    private void writeHealthSettings(java.nio.file.Path stateDir, Duration interval) {
+    private void writeHealthSettings(java.nio.file.Path stateDir, Duration interval, boolean publishing) {
         try {
-            HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()));
+            HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()), publishing);
         } catch (IOException e) {
             LOG.warnf("Cannot write %s in %s (%s): a `skerry health` without SKERRY_HEALTH_MAX_AGE assumes a 60s interval",
                     HealthSettings.FILE, stateDir, e.getMessage());
@@ -214,7 +215,12 @@ public class Skerry implements QuarkusApplication {
         var mqtt = config.mqtt();
         var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
                 mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
+        var rotation = config.tls().cert().isPresent() && config.tls().key().isPresent()
+                ? CertificateRotation.install(options, tls, config.tls().cert().get(), config.tls().key().get()) : null;
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
+        if (rotation != null) {
+            rotation.onChange(publisher::clientCertificateChanged);
+        }
         publisher.reportStatusTo(stateDir);
         publisher.start();
         return publisher;

@@ -19,7 +19,9 @@ final class Usage {
                 .append(": AWS IoT Device Defender metrics from /proc and /sys, on stdout or over MQTT with mutual TLS\n\n")
                 .append("Usage:\n")
                 .append("  skerry            run the agent, configured by the environment variables below\n")
-                .append("  skerry health     exit 0 when the agent made a report recently, else 1 with the reason\n")
+                .append("  skerry health     exit 0 when the agent made a report recently and, publishing, delivers; else 1 with the reason\n")
+                .append("  skerry status     the connection, reports waiting, the last acknowledgement (status.json in the state directory)\n")
+                .append("  skerry status --json  the same as JSON, for scripts\n")
                 .append("  skerry --version  print the version\n")
                 .append("  skerry --help     print this\n\n")
                 .append("Environment variables, all optional (README.md explains each; a bad value exits 78 naming it):\n");

@@ -60,7 +60,7 @@ class CommandLineIT {
     void helpListsTheCommandsAndEveryVariableWithItsDefault() throws Exception {
         for (AgentProcess.Run run : List.of(jar("--help"), launcher("--help"))) {
             assertThat(run.exitCode()).as(run.stderr()).isZero();
-            assertThat(run.stdout()).startsWith("skerry " + projectVersion() + ": ").contains("skerry health", "skerry --version", "skerry --help");
+            assertThat(run.stdout()).startsWith("skerry " + projectVersion() + ": ").contains("skerry health", "skerry status", "skerry status --json", "skerry --version", "skerry --help");
             for (var variable : EnvironmentCheck.defaults().entrySet()) {
                 assertThat(run.stdout()).as(variable.getKey())
                         .containsPattern("(?m)^  " + variable.getKey() + " +default: " + Pattern.quote(variable.getValue()) + "$");

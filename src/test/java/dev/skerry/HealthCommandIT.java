@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.skerry.status.DeliveryStatus;
+import dev.skerry.status.StatusFile;
+
 /**
  * {@code skerry health} in both forms, the launcher's (sh, no JVM) and the application's ({@code health} argument,
  * the native binary's health mode), against the heartbeat file the agent writes: same verdicts, same rules.
@@ -136,5 +139,42 @@ class HealthCommandIT {
             assertThat(result.exitCode()).as(form + ": " + result).isZero();
             assertThat(result.stdout()).startsWith("skerry: healthy: " + state.resolve("heartbeat"));
         }
+    }
+
+    private void status(boolean connected, int waiting, Long lastAcknowledged, long startedSecondsAgo) throws Exception {
+        long now = System.currentTimeMillis();
+        StatusFile.write(state, new DeliveryStatus(now, now - startedSecondsAgo * 1000, "broker.example:8883", connected,
+                Instant.parse("2026-01-02T03:04:05.678Z").toEpochMilli(), waiting, Instant.parse("2026-01-02T03:05:06.999Z").toEpochMilli(),
+                lastAcknowledged, 0, null, null, "connection closed by \"the broker\", \"waiting\":0"));
+    }
+
+    /** Publishing, with a fresh heartbeat: both forms read status.json alike, and only when the agent said it publishes. */
+    @ParameterizedTest
+    @EnumSource(Form.class)
+    void reportsWaitingWithNothingDeliveredForLongerThanTheMaximumAgeAreUnhealthy(Form form) throws Exception {
+        beatSecondsAgo(10);
+        Files.writeString(state.resolve("health-settings"), "report_interval_seconds=60\nmax_age_seconds=240\npublishing=true\n");
+        status(false, 7, null, 3600);
+        assertUnhealthy(health(form), "nothing delivered for 36");
+        assertUnhealthy(health(form), "s, more than 240s: broker broker.example:8883 unreachable since 2026-01-02T03:04:05Z, "
+                + "7 reports waiting, the oldest from 2026-01-02T03:05:06Z");
+        assertUnhealthy(health(form, "SKERRY_HEALTH_MAX_AGE", "30m"), "more than 1800s");
+        assertThat(health(form, "SKERRY_HEALTH_MAX_AGE", "2h").exitCode()).as("an explicit limit wins here too").isZero();
+
+        status(true, 2, System.currentTimeMillis() - 300_000, 3600);
+        assertUnhealthy(health(form), "broker broker.example:8883 connected since 2026-01-02T03:04:05Z but acknowledges nothing, 2 reports waiting");
+        status(true, 2, System.currentTimeMillis() - 100_000, 3600);
+        assertThat(health(form).exitCode()).as("acknowledged 100s ago").isZero();
+        status(false, 7, null, 100);
+        assertThat(health(form).exitCode()).as("started 100s ago").isZero();
+        status(false, 0, null, 3600);
+        assertThat(health(form).exitCode()).as("nothing waiting").isZero();
+
+        status(false, 7, null, 3600);
+        Files.writeString(state.resolve("health-settings"), "report_interval_seconds=60\nmax_age_seconds=240\npublishing=false\n");
+        assertThat(health(form).exitCode()).as("the stdout mode: the heartbeat alone").isZero();
+        Files.writeString(state.resolve("health-settings"), "report_interval_seconds=60\nmax_age_seconds=240\npublishing=true\n");
+        Files.writeString(state.resolve("status.json"), "{\"waiting\":7}");
+        assertThat(health(form).exitCode()).as("not a status skerry wrote").isZero();
     }
 }

@@ -12,12 +12,15 @@ import java.util.Optional;
 
 import dev.skerry.config.Checks;
 import dev.skerry.config.StateDirectory;
+import dev.skerry.status.StatusFile;
 
 /**
  * {@code skerry health}: healthy (exit 0) when the heartbeat file in the state directory was touched within the
  * maximum age, unhealthy (exit 1, one line on stderr) when it is missing, too old or from the future. The maximum
  * age is SKERRY_HEALTH_MAX_AGE when set, else what the agent wrote at start ({@link HealthSettings}), else that of
- * the default interval. It starts no agent and writes nothing, so a container runtime can run it often.
+ * the default interval. An agent that publishes is also unhealthy when reports wait and none was acknowledged for
+ * longer than the maximum age (the status file, {@link StatusFile}): a device that delivers nothing. It starts no
+ * agent and writes nothing, so a container runtime can run it often.
  * deploy/bin/skerry does the same in sh.
  */
 public final class HealthCheck {
@@ -46,6 +49,13 @@ public final class HealthCheck {
         if (problem.isPresent()) {
             err.println("skerry: unhealthy: " + problem.get());
             return 1;
+        }
+        if (HealthSettings.publishing(stateDir)) {
+            Optional<String> undelivered = StatusFile.read(stateDir).flatMap(status -> status.undelivered(clock.millis(), maxAge));
+            if (undelivered.isPresent()) {
+                err.println("skerry: unhealthy: " + undelivered.get());
+                return 1;
+            }
         }
         out.println("skerry: healthy: " + file + " is younger than " + Checks.describe(maxAge));
         return 0;

@@ -16,12 +16,14 @@ import java.util.regex.Pattern;
  * What {@code skerry health} judges the heartbeat by, written by the agent into its state directory at start: its
  * effective report interval (300s in Device Defender mode, whatever SKERRY_INTERVAL said) and the heartbeat's
  * maximum age. So a health check run without the agent's environment (by hand, over ssh) gives the agent's answer.
- * Two lines of whole seconds, which deploy/bin/skerry reads in sh.
+ * Two lines of whole seconds and whether it publishes (then health also asks {@code status.json} whether reports are
+ * delivered), which deploy/bin/skerry reads in sh.
  */
 public final class HealthSettings {
 
     public static final String FILE = "health-settings";
     private static final Pattern MAX_AGE = Pattern.compile("(?m)^max_age_seconds=([0-9]{1,9})$");
+    private static final Pattern PUBLISHING = Pattern.compile("(?m)^publishing=true$");
 
     private HealthSettings() {
     }
@@ -32,11 +34,11 @@ public final class HealthSettings {
     }
 
     /** Replaces the file atomically: a health check never reads half of it. */
-    public static void write(Path stateDir, Duration interval, Duration maxAge) throws IOException {
+    public static void write(Path stateDir, Duration interval, Duration maxAge, boolean publishing) throws IOException {
         Path file = stateDir.resolve(FILE);
         Path temporary = stateDir.resolve(FILE + ".new");
         String text = "# written by skerry at start for `skerry health`; SKERRY_HEALTH_MAX_AGE in its environment wins\n"
-                + "report_interval_seconds=" + seconds(interval) + "\nmax_age_seconds=" + seconds(maxAge) + "\n";
+                + "report_interval_seconds=" + seconds(interval) + "\nmax_age_seconds=" + seconds(maxAge) + "\npublishing=" + publishing + "\n";
         Files.writeString(temporary, text, StandardCharsets.US_ASCII);
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -60,6 +62,15 @@ public final class HealthSettings {
             throw new IOException("no max_age_seconds=<whole seconds> line in " + stateDir.resolve(FILE));
         }
         return Optional.of(Duration.ofSeconds(Long.parseLong(matcher.group(1))));
+    }
+
+    /** Whether the agent that wrote the file publishes to a broker; false when there is none or it cannot be read. */
+    static boolean publishing(Path stateDir) {
+        try {
+            return PUBLISHING.matcher(Files.readString(stateDir.resolve(FILE), StandardCharsets.US_ASCII)).find();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static long seconds(Duration duration) {

@@ -89,7 +89,10 @@ final class DefenderResponses {
             unmatched.incrementAndGet();
         }
         if (!isRejection) {
-            accepted.incrementAndGet();
+            if (accepted.incrementAndGet() == 1) { // success told apart from silence, once per start
+                LOG.infof("Device Defender accepted report %s: the first acceptance since the start (further ones are counted in defender_accepted)",
+                        reportId == null ? "?" : reportId);
+            }
             return;
         }
         rejected.incrementAndGet();

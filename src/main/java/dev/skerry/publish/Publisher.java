@@ -167,11 +167,17 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
     /** Before start(): keeps status.json in the state directory up to date, for skerry status and skerry health. */
     public void reportStatusTo(java.nio.file.Path stateDir) {
-        reportStatusTo(stateDir, StatusReporter.WRITE_EVERY);
+        reportStatusTo(stateDir, StatusReporter.WRITE_EVERY, StatusReporter.DISCONNECTED_LOG_EVERY);
     }
 
-    void reportStatusTo(java.nio.file.Path stateDir, Duration writeEvery) {
-        status = new StatusReporter(stateDir, spool, connection, deliveries, responses, topics.deviceDefender(), spoolThread, writeEvery);
+    void reportStatusTo(java.nio.file.Path stateDir, Duration writeEvery, Duration remindEvery) {
+        status = new StatusReporter(stateDir, spool, connection, deliveries, responses, topics.deviceDefender(), spoolThread, writeEvery,
+                remindEvery);
+    }
+
+    /** A new client certificate taken at a reconnect (CertificateRotation): its expiry from now on. */
+    public void clientCertificateChanged(X509Certificate certificate) {
+        health.clientCertificate(certificate);
     }
 
     private void statusChanged() {

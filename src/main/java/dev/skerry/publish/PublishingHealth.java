@@ -23,7 +23,7 @@ final class PublishingHealth implements HealthSource {
     private final Deliveries deliveries;
     private final DefenderResponses responses;
     private final boolean deviceDefender;
-    private final X509Certificate clientCertificate;
+    private volatile X509Certificate clientCertificate;
     private final Clock clock;
     private volatile long lastExpiryWarning;
 
@@ -46,11 +46,14 @@ final class PublishingHealth implements HealthSource {
                 .custom("spool_dropped_stale", counters.droppedStale())
                 .custom("spool_set_aside", counters.setAside())
                 .custom("spool_write_failures", counters.writeFailures())
+                .custom("spool_dropped_memory", counters.droppedMemory())
+                .custom("spool_lost", counters.lostBefore())
                 .custom("mqtt_reconnects", connection.reconnects())
                 .custom("mqtt_acknowledged", deliveries.acknowledged());
         if (deviceDefender) {
             report.custom("defender_accepted", responses.accepted.get())
-                    .custom("defender_rejected", responses.rejected.get());
+                    .custom("defender_rejected", responses.rejected.get())
+                    .custom("defender_dropped", responses.dropped.get());
         }
         long daysLeft = certificateDaysLeft();
         report.custom("tls_client_cert_days_left", daysLeft);
@@ -59,6 +62,11 @@ final class PublishingHealth implements HealthSource {
             LOG.warnf("The client certificate expires in %d days (%s): renew it before the device loses its broker",
                     daysLeft, clientCertificate.getNotAfter().toInstant());
         }
+    }
+
+    void clientCertificate(X509Certificate renewed) {
+        clientCertificate = renewed;
+        lastExpiryWarning = 0;
     }
 
     long certificateDaysLeft() {

@@ -33,6 +33,7 @@ final class StatusReporter {
     private final boolean deviceDefender;
     private final SpoolThread thread;
     private final Duration writeEvery;
+    private final Duration remindEvery;
     private final long started = System.currentTimeMillis();
     // on the spool thread only
     private boolean dirty = true;
@@ -45,7 +46,7 @@ final class StatusReporter {
     private int lastWaiting;
 
     StatusReporter(Path stateDir, Spool spool, Connection connection, Deliveries deliveries, DefenderResponses responses,
-            boolean deviceDefender, SpoolThread thread, Duration writeEvery) {
+            boolean deviceDefender, SpoolThread thread, Duration writeEvery, Duration remindEvery) {
         this.stateDir = stateDir;
         this.spool = spool;
         this.connection = connection;
@@ -54,6 +55,7 @@ final class StatusReporter {
         this.deviceDefender = deviceDefender;
         this.thread = thread;
         this.writeEvery = writeEvery;
+        this.remindEvery = remindEvery;
         this.lastDisconnectedLog = started;
     }
 
@@ -91,7 +93,7 @@ final class StatusReporter {
             LOG.infof("Backlog delivered: %d reports in %ds", replaying, (now - replayStarted) / 1000);
             replaying = 0;
         }
-        if (!up && now - Math.max(connection.since(), lastDisconnectedLog) >= DISCONNECTED_LOG_EVERY.toMillis()) {
+        if (!up && now - Math.max(connection.since(), lastDisconnectedLog) >= remindEvery.toMillis()) {
             lastDisconnectedLog = now;
             LOG.warnf("Still not connected to %s, since %s: %d reports waiting%s", connection.broker(), Instant.ofEpochMilli(connection.since()),
                     waiting, oldest().map(id -> ", the oldest from " + Instant.ofEpochMilli(id)).orElse(""));

@@ -15,9 +15,10 @@ import dev.skerry.config.SkerryConfig;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The client certificate, its key and the CA certificates to trust, read once at start from PEM
+ * The client certificate, its key and the CA certificates to trust, read at start from PEM
  * files or from PEM text in variables (balena device variables). Text from variables stays in
- * memory: it is never written to disk.
+ * memory: it is never written to disk. Renewed certificate and key files are
+ * {@link CertificateRotation}'s.
  */
 public record TlsMaterial(Buffer certificate, Buffer key, Buffer authorities, X509Certificate clientCertificate) {
 

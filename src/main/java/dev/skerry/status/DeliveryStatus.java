@@ -1,5 +1,6 @@
 package dev.skerry.status;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -53,19 +54,38 @@ public record DeliveryStatus(long written, long started, String broker, boolean 
         return lastAcknowledged == null ? started : Math.max(lastAcknowledged, started);
     }
 
+    /**
+     * Why the device delivers nothing, for {@code skerry health}: reports wait and none was acknowledged (or, since the
+     * start, none yet) for longer than {@code maxAge}. Whole seconds, the same arithmetic as deploy/bin/skerry's.
+     */
+    public Optional<String> undelivered(long nowMillis, Duration maxAge) {
+        long silent = nowMillis / 1000 - deliveredOrStarted() / 1000;
+        if (waiting == 0 || silent <= maxAge.getSeconds()) {
+            return Optional.empty();
+        }
+        return Optional.of("nothing delivered for " + silent + "s, more than " + maxAge.getSeconds() + "s: broker " + broker
+                + (connected ? " connected since " + second(since) + " but acknowledges nothing" : " unreachable since " + second(since))
+                + ", " + waiting + " reports waiting" + (oldestWaiting == null ? "" : ", the oldest from " + second(oldestWaiting)));
+    }
+
+    /** A time to the second, as {@code date -u +%Y-%m-%dT%H:%M:%SZ} prints it. */
+    static String second(long epochMillis) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMillis, 1000)).toString();
+    }
+
     /** The human lines of {@code skerry status}. */
     public String describe() {
         StringBuilder out = new StringBuilder();
         out.append("broker: ").append(broker).append(connected ? ", connected since " : ", not connected since ")
-                .append(Instant.ofEpochMilli(since)).append('\n');
+                .append(second(since)).append('\n');
         out.append("reports waiting: ").append(waiting);
         if (oldestWaiting != null) {
-            out.append(", the oldest from ").append(Instant.ofEpochMilli(oldestWaiting));
+            out.append(", the oldest from ").append(second(oldestWaiting));
         }
         out.append('\n');
-        out.append("acknowledged: ").append(acknowledged).append(" since the start at ").append(Instant.ofEpochMilli(started));
+        out.append("acknowledged: ").append(acknowledged).append(" since the start at ").append(second(started));
         if (lastAcknowledged != null) {
-            out.append(", the last at ").append(Instant.ofEpochMilli(lastAcknowledged));
+            out.append(", the last at ").append(second(lastAcknowledged));
         }
         out.append('\n');
         if (defenderAccepted != null) {
@@ -74,7 +94,7 @@ public record DeliveryStatus(long written, long started, String broker, boolean 
         if (lastProblem != null) {
             out.append("last problem: ").append(lastProblem).append('\n');
         }
-        out.append("as of ").append(Instant.ofEpochMilli(written)).append('\n');
+        out.append("as of ").append(second(written)).append('\n');
         return out.toString();
     }
 }

@@ -20,6 +20,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.skerry.status.DeliveryStatus;
+import dev.skerry.status.StatusFile;
+
 class HealthCheckTest {
 
     private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
@@ -89,7 +92,7 @@ class HealthCheckTest {
         beatSecondsAgo(900);
         assertThat(health()).as("no settings file: the default interval").isEqualTo(1);
 
-        HealthSettings.write(state, Duration.ofSeconds(300), HealthSettings.maxAge(Duration.ofSeconds(300), Optional.empty()));
+        HealthSettings.write(state, Duration.ofSeconds(300), HealthSettings.maxAge(Duration.ofSeconds(300), Optional.empty()), false);
 
         assertThat(Files.readString(state.resolve(HealthSettings.FILE))).contains("report_interval_seconds=300\n", "max_age_seconds=960\n");
         assertThat(health()).as(stderr()).isZero();
@@ -99,9 +102,9 @@ class HealthCheckTest {
 
     @Test
     void theAgentsExplicitMaxAgeIsWrittenAndSubSecondFiguresRoundUp() throws IOException {
-        HealthSettings.write(state, Duration.ofMillis(1500), HealthSettings.maxAge(Duration.ofMillis(1500), Optional.of(Duration.ofMillis(100_500))));
+        HealthSettings.write(state, Duration.ofMillis(1500), HealthSettings.maxAge(Duration.ofMillis(1500), Optional.of(Duration.ofMillis(100_500))), true);
 
-        assertThat(Files.readString(state.resolve(HealthSettings.FILE))).contains("report_interval_seconds=2\n", "max_age_seconds=101\n");
+        assertThat(Files.readString(state.resolve(HealthSettings.FILE))).contains("report_interval_seconds=2\n", "max_age_seconds=101\n", "publishing=true\n");
         assertThat(state.resolve(HealthSettings.FILE + ".new")).doesNotExist();
     }
 
@@ -118,7 +121,7 @@ class HealthCheckTest {
     void anExplicitMaxAgeWins() throws IOException {
         beatSecondsAgo(100);
 
-        HealthSettings.write(state, Duration.ofHours(1), Duration.ofHours(4));
+        HealthSettings.write(state, Duration.ofHours(1), Duration.ofHours(4), false);
         assertThat(health("SKERRY_HEALTH_MAX_AGE", "90s")).isEqualTo(1);
         assertThat(health("SKERRY_HEALTH_MAX_AGE", "2m")).isZero();
     }
@@ -147,5 +150,50 @@ class HealthCheckTest {
 
         assertThat(HealthCheck.run(env, CLOCK, new PrintStream(out), new PrintStream(err))).as(stderr()).isZero();
         assertThat(HealthCheck.maxAge(env, systemd)).isEqualTo(Duration.ofSeconds(240));
+    }
+
+    private void status(boolean connected, int waiting, Long lastAcknowledged, long startedSecondsAgo) throws IOException {
+        long now = NOW.toEpochMilli();
+        StatusFile.write(state, new DeliveryStatus(now - 30_000, now - startedSecondsAgo * 1000, "broker.example:8883", connected,
+                now - 700_000, waiting, waiting == 0 ? null : now - 650_000, lastAcknowledged, 4, null, null, "name not resolved"));
+    }
+
+    /** The case: a fresh heartbeat, but the broker has been unreachable for longer than the maximum age. */
+    @Test
+    void reportsWaitingWithNothingAcknowledgedForLongerThanTheMaximumAgeAreUnhealthy() throws IOException {
+        beatSecondsAgo(30);
+        HealthSettings.write(state, Duration.ofSeconds(60), Duration.ofSeconds(240), true);
+
+        status(false, 12, NOW.toEpochMilli() - 700_000, 3600);
+        assertThat(health()).isEqualTo(1);
+        assertThat(stderr().strip()).isEqualTo("skerry: unhealthy: nothing delivered for 700s, more than 240s: broker broker.example:8883 "
+                + "unreachable since 2026-05-01T11:48:20Z, 12 reports waiting, the oldest from 2026-05-01T11:49:10Z");
+        err.reset();
+
+        status(true, 3, null, 300);
+        assertThat(health()).as("connected, nothing acknowledged since the start 300s ago").isEqualTo(1);
+        assertThat(stderr()).contains("nothing delivered for 300s", "connected since 2026-05-01T11:48:20Z but acknowledges nothing");
+        err.reset();
+
+        status(false, 12, NOW.toEpochMilli() - 200_000, 3600);
+        assertThat(health()).as("an acknowledgement within the maximum age").isZero();
+        status(false, 12, null, 200);
+        assertThat(health()).as("started within the maximum age").isZero();
+        status(false, 0, NOW.toEpochMilli() - 700_000, 3600);
+        assertThat(health()).as("nothing waiting: nothing to deliver").isZero();
+    }
+
+    @Test
+    void theStdoutModeAndAnUnreadableStatusKeepTheHeartbeatsVerdict() throws IOException {
+        beatSecondsAgo(30);
+        status(false, 12, null, 3600);
+        HealthSettings.write(state, Duration.ofSeconds(60), Duration.ofSeconds(240), false);
+        assertThat(health()).as("stdout mode: a status file left by an earlier publishing run is not read").isZero();
+
+        HealthSettings.write(state, Duration.ofSeconds(60), Duration.ofSeconds(240), true);
+        Files.writeString(state.resolve(StatusFile.FILE), "{\"written\": \"soon\"}");
+        assertThat(health()).as("not a status skerry wrote").isZero();
+        Files.delete(state.resolve(StatusFile.FILE));
+        assertThat(health()).as("no status file yet").isZero();
     }
 }

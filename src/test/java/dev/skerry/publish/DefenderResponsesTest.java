@@ -52,6 +52,18 @@ class DefenderResponsesTest {
     }
 
     @Test
+    void theFirstAcceptanceSinceTheStartIsLoggedOnce() {
+        responses.sent(1001);
+        responses.received(topics.accepted(), utf8("{\"thingName\":\"box\",\"reportId\":1001,\"status\":\"ACCEPTED\"}"));
+        responses.received(topics.accepted(), utf8("{\"thingName\":\"box\",\"reportId\":1002,\"status\":\"ACCEPTED\"}"));
+        responses.received(topics.rejected(), utf8("{\"reportId\":1003,\"status\":\"REJECTED\"}"));
+
+        assertThat(logged.stream().map(CapturedLog::formatted).filter(line -> line.contains("accepted")).toList()).containsExactly(
+                "Device Defender accepted report 1001: the first acceptance since the start (further ones are counted in defender_accepted)");
+        assertThat(responses.accepted.get()).isEqualTo(2);
+    }
+
+    @Test
     void undocumentedOrBrokenBodiesAreCountedNotFatal() {
         DefenderResponses responses = new DefenderResponses(json);
 

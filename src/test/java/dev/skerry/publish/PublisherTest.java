@@ -209,4 +209,33 @@ class PublisherTest extends PublishingTestBase {
         assertThat(((CustomValue.Number) health.build(1).customMetrics().get("tls_client_cert_days_left")).value())
                 .isBetween(expected - 1.0, (double) expected);
     }
+
+    /** The health metrics a publishing report carries are the ones README's table lists (besides those of every report). */
+    @Test
+    void theHealthMetricsAreTheReadmesAndARenewedCertificatesExpiryCounts() throws Exception {
+        start(endpoint("localhost", 1), tls(pki), DEFENDER, MqttQoS.AT_LEAST_ONCE, false);
+        Report.Builder health = Report.builder();
+        publisher.contribute(health);
+
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("### Health metrics in every report"), readme.indexOf("### AWS IoT Core, step by step"));
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| ([^|]+) \\|").matcher(table);
+        while (row.find()) {
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("`([a-z0-9_]+)`").matcher(row.group(1));
+            while (name.find()) {
+                listed.add(name.group(1));
+            }
+        }
+        listed.removeAll(java.util.Set.of("collector_errors", "ticks_dropped", "reports_produced", "heap_after_gc_bytes", "rss_bytes"));
+        assertThat(new java.util.TreeSet<>(health.build(1).customMetrics().keySet())).isEqualTo(listed);
+
+        var shortLived = TlsMaterial.fromFiles(pki.shortLivedClientCert(), pki.shortLivedClientKey(), pki.caPem());
+        publisher.clientCertificateChanged(shortLived.clientCertificate());
+        Report.Builder renewed = Report.builder();
+        publisher.contribute(renewed);
+        long expected = Duration.between(java.time.Instant.now(), pki.shortLivedClientNotAfter()).toDays();
+        assertThat(((CustomValue.Number) renewed.build(1).customMetrics().get("tls_client_cert_days_left")).value())
+                .isBetween(expected - 1.0, (double) expected);
+    }
 }
