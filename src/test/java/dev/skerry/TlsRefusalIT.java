@@ -50,7 +50,8 @@ class TlsRefusalIT {
             case EXPIRED_SERVER_CERTIFICATE -> Mosquitto.ServerCertificate.EXPIRED;
             default -> Mosquitto.ServerCertificate.VALID;
         }).start());
-        Map<String, String> env = AgentProcess.publishingTo(pki, broker.port(), "SKERRY_ONCE", "true", "SKERRY_ONCE_TIMEOUT", "6s");
+        // the refusal must be logged before the once mode gives up: 6 s was too short for a first handshake on a loaded machine
+        Map<String, String> env = AgentProcess.publishingTo(pki, broker.port(), "SKERRY_ONCE", "true", "SKERRY_ONCE_TIMEOUT", "20s");
         if (fault == Fault.UNKNOWN_CA) {
             env.put("SKERRY_TLS_CA", pki.rogueCaPem().toString());
         } else if (fault == Fault.CLIENT_CERTIFICATE_FROM_UNTRUSTED_CA) {

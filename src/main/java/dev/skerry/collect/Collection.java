@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +40,8 @@ public final class Collection {
     private final Duration timeout;
     private final FileReader reader = new FileReader();
     private final ProblemLog problems = new ProblemLog(LOG);
-    private final ThreadPoolExecutor workers;
+    /** The one thread collectors run on; replaced when a collector overstays, which keeps the old one. */
+    private ThreadPoolExecutor worker = newWorker();
     /** Collectors still running past their time, with their run; only the cycle's thread touches it. */
     private final Map<Collector, Future<?>> stuck = new HashMap<>();
 
@@ -53,12 +54,21 @@ public final class Collection {
         this.paths = paths;
         this.listLimit = listLimit;
         this.timeout = timeout;
-        // no queue: a thread per collector at most, created when none is idle, ended after ten idle minutes
-        this.workers = new ThreadPoolExecutor(0, this.collectors.size() + 1, 10, TimeUnit.MINUTES, new SynchronousQueue<>(), runnable -> {
+    }
+
+    /**
+     * One thread, ended after ten idle minutes. Not a pool that makes a thread whenever none is idle: a collector's
+     * thread is not yet back waiting when the cycle hands it the next collector, so such a pool grew a thread every
+     * few cycles (five after 45 s, each a stack and a thread-local allocation buffer of resident memory).
+     */
+    private static ThreadPoolExecutor newWorker() {
+        ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 10, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "skerry-collect");
             thread.setDaemon(true);
             return thread;
         });
+        worker.allowCoreThreadTimeOut(true);
+        return worker;
     }
 
     public List<String> names() {
@@ -81,7 +91,7 @@ public final class Collection {
             }
             stuck.remove(collector);
             Report.Builder own = Report.builder();
-            Future<?> run = workers.submit(() -> {
+            Future<?> run = worker.submit(() -> {
                 collector.collect(cycle, own);
                 return null;
             });
@@ -91,6 +101,8 @@ public final class Collection {
                 problems.succeeded(collector.name());
             } catch (TimeoutException e) {
                 stuck.put(collector, run);
+                worker.shutdown(); // its thread stays with the stuck collector and ends when it does
+                worker = newWorker();
                 failures++;
                 problems.failed(collector.name(), new TimeoutException("did not finish within " + timeout.toMillis() + " ms"
                         + " (a read that blocks: a hung mount or a FIFO under the host paths); skipped until it finishes"));

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The checks of fleet provisioning's variables (dev.skerry.provision does the provisioning). */
 final class Provisioning {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> CLAIM = List.of("SKERRY_CLAIM_CERT", "SKERRY_CLAIM_KEY", "SKERRY_CLAIM_CERT_PEM", "SKERRY_CLAIM_KEY_PEM");
     private static final List<String> DEVICE = List.of("SKERRY_TLS_CERT", "SKERRY_TLS_KEY", "SKERRY_TLS_CERT_PEM", "SKERRY_TLS_KEY_PEM");
     private static final List<String> SETTINGS = List.of("SKERRY_PROVISIONING_KEY", "SKERRY_PROVISIONING_PARAMETERS", "SKERRY_RENEW_BEFORE");
@@ -34,7 +33,9 @@ final class Provisioning {
 
     static String parametersProblem(String value) {
         try {
-            JsonNode parameters = JSON.readTree(value);
+            // made here, not in a static field: the checks of every start would load Jackson's data binding (300 classes,
+            // 2 MiB of metaspace) for a variable almost nobody sets
+            JsonNode parameters = new ObjectMapper().readTree(value);
             if (parameters == null || !parameters.isObject()) {
                 return "must be a JSON object, such as {\"SerialNumber\":\"1234\"}";
             }
