@@ -27,6 +27,9 @@ import dev.skerry.config.SkerryConfig;
 import dev.skerry.config.StateDirectory;
 import dev.skerry.config.ThingName;
 import dev.skerry.config.Users;
+import dev.skerry.detect.Detect;
+import dev.skerry.detect.ProfileException;
+import dev.skerry.detect.ProfileSource;
 import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.HealthSettings;
@@ -97,14 +100,19 @@ public class Skerry implements QuarkusApplication {
         var reporter = new Reporter(new Collection(enabled, paths, config.listLimit()), new ReportIds(Clock.systemUTC(), stateDir));
         reporter.addHealthSource(new ProcessMemory());
         var heartbeat = new Heartbeat(stateDir, Clock.systemUTC());
+        Detect detect = detect(thing, stateDir, paths, enabled);
         if (config.mqtt().host().isEmpty()) {
             if (Users.isRoot()) {
                 LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
             }
             writeHealthSettings(stateDir, config.interval());
-            try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
+            var stdout = new StdoutSink(config.fieldNames(), config.listLimit());
+            try (var pipeline = new Pipeline(reporter, stdout, heartbeat); detect) {
                 if (config.once()) {
                     return pipeline.cycle() ? 0 : 1;
+                }
+                if (detect != null) {
+                    detect.startPrinting(stdout);
                 }
                 LOG.infof("skerry started for thing '%s' (version %s): a report every %s on stdout, state in %s, collectors: %s",
                         thing, Version.get(), Checks.describe(config.interval()), stateDir, names(enabled));
@@ -119,7 +127,7 @@ public class Skerry implements QuarkusApplication {
         }
         writeHealthSettings(stateDir, interval);
         Spool spool = openSpool(stateDir);
-        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir);
+        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir, detect);
         reporter.addHealthSource(publisher);
         var encoder = new ReportEncoder(config.format(), config.fieldNames(), config.listLimit());
         var sink = new SpoolSink(encoder, spool, publisher::wake);
@@ -132,7 +140,23 @@ public class Skerry implements QuarkusApplication {
                     spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
             return runUntilStopped(pipeline, interval);
         } finally {
+            if (detect != null) {
+                detect.close();
+            }
             publisher.close(config.shutdownGrace());
+        }
+    }
+
+    /** Detect on the device (SKERRY_PROFILE): null without a profile, and in the once mode. */
+    private Detect detect(String thing, java.nio.file.Path stateDir, HostPaths paths, List<Collector> enabled) throws ConfigurationError {
+        try {
+            var profile = ProfileSource.load(System.getenv());
+            if (profile.isEmpty() || config.once()) {
+                return null;
+            }
+            return Detect.of(profile.get(), thing, stateDir, paths, config.checkInterval(), enabled.stream().map(Collector::name).toList());
+        } catch (ProfileException e) {
+            throw new ConfigurationError(e.getMessage());
         }
     }
 
@@ -178,7 +202,7 @@ public class Skerry implements QuarkusApplication {
         }
     }
 
-    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir)
+    private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir, Detect detect)
             throws ConfigurationError {
         TlsMaterial tls;
         try {
@@ -196,7 +220,17 @@ public class Skerry implements QuarkusApplication {
                 mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
         publisher.reportStatusTo(stateDir);
+        if (detect != null) {
+            try {
+                detect.publishThrough(publisher, config.alarmTopic(), mqtt.ackTimeout(), config.retry().base());
+            } catch (SpoolException e) {
+                throw new ConfigurationError("SKERRY_STATE_DIR: the alarm spool: " + e.getMessage());
+            }
+        }
         publisher.start();
+        if (detect != null) {
+            detect.startPublishing();
+        }
         return publisher;
     }
 

@@ -299,4 +299,13 @@ public final class Checks {
             return "not a URL such as http://proxy.local:3128 or socks5://user:password@10.0.0.1:1080";
         }
     }
+
+    static String profileText(String value) {
+        return value.isBlank() ? "empty: give a security profile's JSON, or unset it" : null;
+    }
+
+    /** Device Defender's rule for a security profile's name. */
+    static String profileName(String value) {
+        return value.matches("[a-zA-Z0-9:_-]{1,128}") ? null : "not a security profile name (1 to 128 letters, digits, ':', '_' or '-')";
+    }
 }

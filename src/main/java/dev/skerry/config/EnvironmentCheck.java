@@ -71,6 +71,11 @@ public final class EnvironmentCheck {
         define("SKERRY_SPOOL_REPLAY_RATE", "50", Checks.integer(1, 10_000));
         define("SKERRY_RETRY_BASE", "1s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
         define("SKERRY_RETRY_MAX", "30s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
+        define("SKERRY_PROFILE", "none", Checks::profileText);
+        define("SKERRY_PROFILE_FILE", "none", Checks::readableFile);
+        define("SKERRY_PROFILE_NAME", "the profile's securityProfileName", Checks::profileName);
+        define("SKERRY_CHECK_INTERVAL", "10s", Checks.duration(Duration.ofSeconds(1), DAY));
+        define("SKERRY_ALARM_TOPIC", "things/{thing}/alarms", Checks::topic);
     }
 
     private EnvironmentCheck() {
@@ -105,6 +110,9 @@ public final class EnvironmentCheck {
             }
         }
         Optional<String> combination = combinationProblem(env);
+        if (combination.isEmpty()) {
+            combination = dev.skerry.detect.ProfileSource.problem(env);
+        }
         return combination.isPresent() ? combination : StateDirectory.problem(env);
     }
 

@@ -63,6 +63,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private final PublishingHealth health;
     private volatile StatusReporter status;
     private volatile boolean stopping;
+    private volatile PriorityLane lane;
 
     public Publisher(Vertx vertx, MqttClientSessionOptions options, Spool spool, Topics topics, Settings settings,
             X509Certificate clientCertificate, Clock clock) {
@@ -90,8 +91,16 @@ public final class Publisher implements HealthSource, AutoCloseable {
                     connection.changed(event);
                     statusChanged();
                 })
-                .publishCompletionHandler(window::acknowledged)
-                .publishCompletionExpirationHandler(packetId -> window.failed(packetId, "no PUBACK within the ack timeout"))
+                .publishCompletionHandler(packetId -> {
+                    if (lane == null || !lane.acknowledged(packetId)) {
+                        window.acknowledged(packetId);
+                    }
+                })
+                .publishCompletionExpirationHandler(packetId -> {
+                    if (lane == null || !lane.expired(packetId)) {
+                        window.failed(packetId, "no PUBACK within the ack timeout");
+                    }
+                })
                 .messageHandler(message -> responses.received(message.topicName(), message.payload().getBytes()))
                 .exceptionHandler(failure -> LOG.debugf("MQTT client: %s", failure));
     }
@@ -109,12 +118,13 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
         @Override
         public boolean connected() {
-            return connection.isUp();
+            return connection.isUp() && (lane == null || lane.idle());
         }
 
         @Override
         public Uni<Void> whenConnected() {
-            return connection.whenUp();
+            PriorityLane ahead = lane;
+            return ahead == null ? connection.whenUp() : connection.whenUp().chain(ahead::whenIdle);
         }
 
         @Override
@@ -181,8 +191,40 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
     }
 
+    /** Before start(): messages sent ahead of any report backlog, on this connection. */
+    public void addPriorityLane(PriorityLane ahead) {
+        this.lane = ahead;
+    }
+
+    private final class LaneSession implements PriorityLane.Session {
+        @Override
+        public boolean connected() {
+            return connection.isUp();
+        }
+
+        @Override
+        public Uni<Void> whenConnected() {
+            return connection.whenUp();
+        }
+
+        @Override
+        public void publish(String topic, byte[] payload, java.util.function.IntConsumer written,
+                java.util.function.Consumer<Throwable> failed) {
+            connection.run(() -> session.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).onComplete(done -> {
+                if (done.failed()) {
+                    failed.accept(done.cause());
+                } else {
+                    written.accept(done.result());
+                }
+            }));
+        }
+    }
+
     public void start() {
         health.warnIfClockBeforeCertificate();
+        if (lane != null) {
+            lane.start(new LaneSession());
+        }
         if (status != null) {
             status.start();
         }
