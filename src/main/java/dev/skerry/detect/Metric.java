@@ -78,7 +78,7 @@ record Metric(String name, Shape shape, boolean windowed, String collector, Func
     /** Device Defender's metrics that only the cloud measures (from the broker's side) or that need the fleet. */
     static final Set<String> CLOUD_SIDE = Set.of("aws:num-messages-sent", "aws:num-messages-received", "aws:num-authorization-failures",
             "aws:source-ip-address", "aws:num-connection-attempts", "aws:num-disconnects", "aws:disconnect-duration",
-            "aws:message-byte-size", "aws:num-authorization-failures");
+            "aws:message-byte-size");
 
     static {
         add(new Metric("aws:listening-tcp-ports", Shape.PORTS, false, "listening_tcp_ports", report -> ports(report.listeningTcpPorts())));

@@ -27,7 +27,10 @@ final class Values {
             throw fields.refused("criteria.value", "empty: " + metric.name() + " with " + operator + " needs {\"" + expected + "\": ...}");
         }
         String given = names.next();
-        if (names.hasNext() || !given.equals(expected)) {
+        if (names.hasNext()) {
+            throw fields.refused("criteria.value", "holds more than one shape: " + metric.name() + " with " + operator + " takes " + expected + " only");
+        }
+        if (!given.equals(expected)) {
             throw fields.refused("criteria.value." + given, metric.name() + " with " + operator + " takes the value " + expected + " only");
         }
         JsonNode node = value.get(expected);
