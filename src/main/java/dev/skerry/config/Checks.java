@@ -300,8 +300,29 @@ public final class Checks {
         }
     }
 
+    /** The behaviours are checked here, the name (which SKERRY_PROFILE_NAME may give) with the other variables. */
     static String profileText(String value) {
-        return value.isBlank() ? "empty: give a security profile's JSON, or unset it" : null;
+        if (value.isBlank()) {
+            return "empty: give a security profile's JSON, or unset it";
+        }
+        try {
+            dev.skerry.detect.Profile.parse(value, "checked-later");
+            return null;
+        } catch (dev.skerry.detect.ProfileException e) {
+            return e.getMessage();
+        }
+    }
+
+    static String profileFile(String value) {
+        String problem = readableFile(value);
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            return profileText(Files.readString(Path.of(value)));
+        } catch (IOException | RuntimeException e) {
+            return "cannot read it: " + e.getMessage();
+        }
     }
 
     /** Device Defender's rule for a security profile's name. */

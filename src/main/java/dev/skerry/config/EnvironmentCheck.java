@@ -72,7 +72,7 @@ public final class EnvironmentCheck {
         define("SKERRY_RETRY_BASE", "1s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
         define("SKERRY_RETRY_MAX", "30s", Checks.duration(Duration.ofMillis(100), Duration.ofHours(1)));
         define("SKERRY_PROFILE", "none", Checks::profileText);
-        define("SKERRY_PROFILE_FILE", "none", Checks::readableFile);
+        define("SKERRY_PROFILE_FILE", "none", Checks::profileFile);
         define("SKERRY_PROFILE_NAME", "the profile's securityProfileName", Checks::profileName);
         define("SKERRY_CHECK_INTERVAL", "10s", Checks.duration(Duration.ofSeconds(1), DAY));
         define("SKERRY_ALARM_TOPIC", "things/{thing}/alarms", Checks::topic);
