@@ -71,7 +71,7 @@ final class AlarmState {
         ObjectNode saved = root.putObject("alarms");
         alarms.forEach((behavior, alarm) -> saved.putObject(behavior).put("violationId", alarm.violationId()).put("since", alarm.sinceMillis()));
         try {
-            SmallFiles.replace(file, JSON.writeValueAsBytes(root));
+            SmallFiles.replace(file, root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             written = Map.copyOf(alarms);
         } catch (IOException e) {
             LOG.warnf("Cannot write %s (%s): after a restart, alarms still true would be raised again", file, e.getMessage());
