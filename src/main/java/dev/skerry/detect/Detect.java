@@ -78,15 +78,20 @@ public final class Detect implements AutoCloseable {
         start(lane);
     }
 
-    private void start(AlarmSink sink) {
+    /** The collectors the behaviours need and no other, instances of the check's own. */
+    static Collection collection(Profile profile, HostPaths paths) {
         List<Collector> collectors = new ArrayList<>();
         for (String name : profile.collectors()) {
             collectors.add(Metric.COLLECTORS.get(name).get());
         }
+        return new Collection(collectors, paths, CHECK_LIST_LIMIT);
+    }
+
+    private void start(AlarmSink sink) {
         AlarmState state = new AlarmState(stateDir);
         var evaluator = new Evaluator(profile, interval.toMillis(), state.load(profile.name()));
         var detector = new Detector(profile, thing, evaluator, state, sink, Clock.systemUTC());
-        stream = new CheckStream(new Collection(collectors, paths, CHECK_LIST_LIMIT), detector);
+        stream = new CheckStream(collection(profile, paths), detector);
         stream.start(interval);
         LOG.infof("Detect: security profile '%s', %d behaviors, a check every %s reading %s", profile.name(), profile.behaviors().size(),
                 dev.skerry.config.Checks.describe(interval), String.join(", ", profile.collectors()));

@@ -29,7 +29,8 @@ import io.vertx.core.buffer.Buffer;
  * while connected (no PUBACK in time, connection lost mid-flight) gives up every report in flight, and they are sent
  * again, oldest first, after the same backoff (see {@link DrainStream}). So a fault repeats at most max-in-flight
  * reports, and the broker sees each report for the first time in order. In Device Defender mode only the freshest
- * report is sent, one at a time: older ones are dropped as stale.
+ * report is sent, one at a time: older ones are dropped as stale. Messages of a {@link PriorityLane} (the alarms)
+ * go first: while the lane holds one, no further report is sent.
  *
  * <p>Not the connector's channel API ({@code @Outgoing} to an mqtt channel): its sink acknowledges a message once the
  * PUBLISH is written to the socket, which would let a report leave the spool before the broker has it.
@@ -196,34 +197,10 @@ public final class Publisher implements HealthSource, AutoCloseable {
         this.lane = ahead;
     }
 
-    private final class LaneSession implements PriorityLane.Session {
-        @Override
-        public boolean connected() {
-            return connection.isUp();
-        }
-
-        @Override
-        public Uni<Void> whenConnected() {
-            return connection.whenUp();
-        }
-
-        @Override
-        public void publish(String topic, byte[] payload, java.util.function.IntConsumer written,
-                java.util.function.Consumer<Throwable> failed) {
-            connection.run(() -> session.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).onComplete(done -> {
-                if (done.failed()) {
-                    failed.accept(done.cause());
-                } else {
-                    written.accept(done.result());
-                }
-            }));
-        }
-    }
-
     public void start() {
         health.warnIfClockBeforeCertificate();
         if (lane != null) {
-            lane.start(new LaneSession());
+            lane.start(new LaneSession(connection, session));
         }
         if (status != null) {
             status.start();
