@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Detect on the device: what a check costs, and how soon an alarm reaches the broker.
-#   sudo bash bench/detect.sh [STEADY WINDOW RUNS]      (defaults: 120 30 20)
+#   sudo bash bench/detect.sh [STEADY WINDOW RUNS CONNECTIONS]      (defaults: 120 30 20 "0 1000 10000"; RUNS 0: no latency)
 # 1. For a ports-only profile and a profile using every supported metric, at 0, 1,000 and 10,000
 #    established loopback connections (and 200 TCP and 200 UDP listeners): the agent in the stdout
 #    mode with SKERRY_INTERVAL=1s and SKERRY_CHECK_INTERVAL=1s, so a check and a report cycle run as
@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 enter_netns "$0" "$@"
 require_build
-steady=${1:-120} window=${2:-30} runs=${3:-20}
+steady=${1:-120} window=${2:-30} runs=${3:-20} loads=${4:-0 1000 10000}
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null' EXIT
 
 ports_profile='{"securityProfileName": "bench-ports", "behaviors": [
@@ -40,11 +40,11 @@ all_profile="{\"securityProfileName\": \"bench-all\", \"behaviors\": [
   $(every_behavior procs process_count less-than '{"number": 10000000}' ''),
   $(every_behavior up uptime_seconds greater-than '{"number": 0}' '')]}"
 
-thread_ns() { for task in /proc/"$1"/task/*; do [ "$(cat "$task/comm")" = "$2" ] && cut -d' ' -f1 "$task/schedstat"; done | awk '{s += $1} END {print s + 0}'; }
+thread_ns() { for task in /proc/"$1"/task/*; do [ "$(cat "$task/comm")" = "$2" ] && cut -d' ' -f1 "$task/schedstat"; done | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 echo "| profile | connections | check, ms | report cycle, ms | check / cycle |"
 echo "|---|---|---|---|---|"
-for connections in 0 1000 10000; do
+for connections in $loads; do
     start_load "$connections" 200 $(( 2 * (steady + window) + 60 )) "$repo/target/test-classes"
     for name in ports all; do
         profile=$ports_profile; [ "$name" = all ] && profile=$all_profile
@@ -66,6 +66,7 @@ for connections in 0 1000 10000; do
     stop_pid "$load_pid"
 done
 
+[ "$runs" -gt 0 ] || exit 0
 pki=$(mktemp -d)
 make_pki "$pki"
 start_mosquitto "$pki" 18883
