@@ -19,13 +19,20 @@ public final class Collection {
     private final List<Collector> collectors;
     private final HostPaths paths;
     private final int listLimit;
+    private final int connectionLimit;
     private final FileReader reader = new FileReader();
     private final ProblemLog problems = new ProblemLog(LOG);
 
     public Collection(List<Collector> collectors, HostPaths paths, int listLimit) {
+        this(collectors, paths, listLimit, listLimit);
+    }
+
+    /** A detect check counts connections without naming them unless its profile looks at their destinations. */
+    public Collection(List<Collector> collectors, HostPaths paths, int listLimit, int connectionLimit) {
         this.collectors = List.copyOf(collectors);
         this.paths = paths;
         this.listLimit = listLimit;
+        this.connectionLimit = connectionLimit;
     }
 
     public List<String> names() {
@@ -36,7 +43,7 @@ public final class Collection {
 
     /** One cycle: every collector once. Returns how many collectors failed. */
     public int collect(Report.Builder report) {
-        Cycle cycle = new Cycle(paths, reader, listLimit, (source, cause) -> problems.failed(source, cause));
+        Cycle cycle = new Cycle(paths, reader, listLimit, connectionLimit, (source, cause) -> problems.failed(source, cause));
         int failures = 0;
         for (Collector collector : collectors) {
             try {

@@ -84,7 +84,8 @@ public final class Detect implements AutoCloseable {
         for (String name : profile.collectors()) {
             collectors.add(Metric.COLLECTORS.get(name).get());
         }
-        return new Collection(collectors, paths, CHECK_LIST_LIMIT);
+        boolean destinations = profile.behaviors().stream().anyMatch(behavior -> behavior.metric().shape() == Metric.Shape.ADDRESSES);
+        return new Collection(collectors, paths, CHECK_LIST_LIMIT, destinations ? CHECK_LIST_LIMIT : 0);
     }
 
     private void start(AlarmSink sink) {

@@ -33,6 +33,18 @@ class CheckStreamTest {
                 .names()).containsExactly("listening_tcp_ports");
         assertThat(Detect.collection(Profile.parse(ProfileTest.AWS_EXAMPLES, null), host).names())
                 .containsExactly("network_stats", "listening_tcp_ports", "listening_udp_ports", "tcp_connections");
+        assertThat(Hosts.collect(host, 50, new dev.skerry.collect.TcpConnectionsCollector()).establishedConnections().total())
+                .as("the recorded host has connections").isPositive();
+        var counted = new dev.skerry.report.Report.Builder[] {dev.skerry.report.Report.builder()};
+        Detect.collection(Profile.parse(ProfileTest.behavior("aws:num-established-tcp-connections", "less-than", "{\"count\": 5}"), "P"), host)
+                .collect(counted[0]);
+        var connections = counted[0].build(0).establishedConnections();
+        assertThat(connections.entries()).as("counted, not turned into text").isEmpty();
+        assertThat(connections.total()).isPositive();
+        var named = dev.skerry.report.Report.builder();
+        Detect.collection(Profile.parse(ProfileTest.behavior("aws:destination-ip-addresses", "in-cidr-set", "{\"cidrs\": [\"10.0.0.0/8\"]}"), "P"), host)
+                .collect(named);
+        assertThat(named.build(0).establishedConnections().entries()).hasSize(connections.total());
         assertThat(Metric.ALL.values()).allSatisfy(metric -> assertThat(Metric.COLLECTORS).containsKey(metric.collector()));
     }
 
