@@ -27,6 +27,9 @@ import dev.skerry.config.SkerryConfig;
 import dev.skerry.config.StateDirectory;
 import dev.skerry.config.ThingName;
 import dev.skerry.config.Users;
+import dev.skerry.detect.Detect;
+import dev.skerry.detect.ProfileException;
+import dev.skerry.detect.ProfileSource;
 import dev.skerry.guard.InboundChannels;
 import dev.skerry.guard.WeakTransportSettings;
 import dev.skerry.pipeline.HealthSettings;
@@ -100,13 +103,18 @@ public class Skerry implements QuarkusApplication {
         reporter.addHealthSource(new ProcessMemory());
         var heartbeat = new Heartbeat(stateDir, Clock.systemUTC());
         if (config.mqtt().host().isEmpty()) {
+            Detect detect = detect(thing, stateDir, paths, enabled);
             if (Users.isRoot()) {
                 LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
             }
             writeHealthSettings(stateDir, config.interval(), false);
-            try (var pipeline = new Pipeline(reporter, new StdoutSink(config.fieldNames(), config.listLimit()), heartbeat)) {
+            var stdout = new StdoutSink(config.fieldNames(), config.listLimit());
+            try (var pipeline = new Pipeline(reporter, stdout, heartbeat); detect) {
                 if (config.once()) {
                     return pipeline.cycle() ? 0 : 1;
+                }
+                if (detect != null) {
+                    detect.startPrinting(stdout);
                 }
                 LOG.infof("skerry started for thing '%s' (version %s): a report every %s on stdout, state in %s, collectors: %s",
                         thing, Version.get(), Checks.describe(config.interval()), stateDir, names(enabled));
@@ -118,6 +126,7 @@ public class Skerry implements QuarkusApplication {
         if (provisioned != null) {
             thing = provisioned.thingName();
         }
+        Detect detect = detect(thing, stateDir, paths, enabled); // under the provisioned thing's name
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
         Duration interval = topics.reportInterval(config.interval());
         if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
@@ -125,7 +134,7 @@ public class Skerry implements QuarkusApplication {
         }
         writeHealthSettings(stateDir, interval, true);
         Spool spool = openSpool(stateDir);
-        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir, provisioned);
+        Publisher publisher = startPublisher(thing, topics, spool, env.containsKey("SKERRY_MQTT_PORT"), stateDir, provisioned, detect);
         reporter.addHealthSource(publisher);
         var encoder = new ReportEncoder(config.format(), config.fieldNames(), config.listLimit());
         var sink = new SpoolSink(encoder, spool, publisher::wake);
@@ -138,7 +147,23 @@ public class Skerry implements QuarkusApplication {
                     spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
             return runUntilStopped(pipeline, interval);
         } finally {
+            if (detect != null) {
+                detect.close();
+            }
             publisher.close(config.shutdownGrace());
+        }
+    }
+
+    /** Detect on the device (SKERRY_PROFILE): null without a profile, and in the once mode. */
+    private Detect detect(String thing, java.nio.file.Path stateDir, HostPaths paths, List<Collector> enabled) throws ConfigurationError {
+        try {
+            var profile = ProfileSource.load(System.getenv());
+            if (profile.isEmpty() || config.once()) {
+                return null;
+            }
+            return Detect.of(profile.get(), thing, stateDir, paths, config.checkInterval(), enabled.stream().map(Collector::name).toList());
+        } catch (ProfileException e) {
+            throw new ConfigurationError(e.getMessage());
         }
     }
 
@@ -200,7 +225,7 @@ public class Skerry implements QuarkusApplication {
     }
 
     private Publisher startPublisher(String thing, Topics topics, Spool spool, boolean portGiven, java.nio.file.Path stateDir,
-            DeviceIdentity provisioned) throws ConfigurationError {
+            DeviceIdentity provisioned, Detect detect) throws ConfigurationError {
         TlsMaterial tls;
         try {
             tls = provisioned != null ? provisioned.tls() : TlsMaterial.load(config.tls());
@@ -222,7 +247,17 @@ public class Skerry implements QuarkusApplication {
             rotation.onChange(publisher::clientCertificateChanged);
         }
         publisher.reportStatusTo(stateDir);
+        if (detect != null) {
+            try {
+                detect.publishThrough(publisher, config.alarmTopic(), mqtt.ackTimeout(), config.retry().base());
+            } catch (SpoolException e) {
+                throw new ConfigurationError("SKERRY_STATE_DIR: the alarm spool: " + e.getMessage());
+            }
+        }
         publisher.start();
+        if (detect != null) {
+            detect.startPublishing();
+        }
         return publisher;
     }
 

@@ -38,6 +38,7 @@ public final class Collection {
     private final HostPaths paths;
     private final int listLimit;
     private final Duration timeout;
+    private final int connectionLimit;
     private final FileReader reader = new FileReader();
     private final ProblemLog problems = new ProblemLog(LOG);
     /** The one thread collectors run on; replaced when a collector overstays, which keeps the old one. */
@@ -46,14 +47,24 @@ public final class Collection {
     private final Map<Collector, Future<?>> stuck = new HashMap<>();
 
     public Collection(List<Collector> collectors, HostPaths paths, int listLimit) {
-        this(collectors, paths, listLimit, TIMEOUT);
+        this(collectors, paths, listLimit, TIMEOUT, listLimit);
     }
 
     public Collection(List<Collector> collectors, HostPaths paths, int listLimit, Duration timeout) {
+        this(collectors, paths, listLimit, timeout, listLimit);
+    }
+
+    /** A detect check counts connections without naming them unless its profile looks at their destinations. */
+    public Collection(List<Collector> collectors, HostPaths paths, int listLimit, int connectionLimit) {
+        this(collectors, paths, listLimit, TIMEOUT, connectionLimit);
+    }
+
+    private Collection(List<Collector> collectors, HostPaths paths, int listLimit, Duration timeout, int connectionLimit) {
         this.collectors = List.copyOf(collectors);
         this.paths = paths;
         this.listLimit = listLimit;
         this.timeout = timeout;
+        this.connectionLimit = connectionLimit;
     }
 
     /**
@@ -79,7 +90,7 @@ public final class Collection {
 
     /** One cycle: every collector once. Returns how many collectors failed. */
     public int collect(Report.Builder report) {
-        Cycle cycle = new Cycle(paths, reader, listLimit, (source, cause) -> problems.failed(source, cause));
+        Cycle cycle = new Cycle(paths, reader, listLimit, connectionLimit, (source, cause) -> problems.failed(source, cause));
         int failures = 0;
         for (Collector collector : collectors) {
             Future<?> previous = stuck.get(collector);

@@ -19,14 +19,20 @@ public final class Cycle {
     private final HostPaths paths;
     private final FileReader reader;
     private final int listLimit;
+    private final int connectionLimit;
     private final BiConsumer<String, Exception> problems;
     private final Map<Path, FileBytes> files = new HashMap<>();
     private final Map<Class<?>, Object> derived = new HashMap<>();
 
     Cycle(HostPaths paths, FileReader reader, int listLimit, BiConsumer<String, Exception> problems) {
+        this(paths, reader, listLimit, listLimit, problems);
+    }
+
+    Cycle(HostPaths paths, FileReader reader, int listLimit, int connectionLimit, BiConsumer<String, Exception> problems) {
         this.paths = paths;
         this.reader = reader;
         this.listLimit = listLimit;
+        this.connectionLimit = connectionLimit;
         this.problems = problems;
     }
 
@@ -37,6 +43,11 @@ public final class Cycle {
     /** How many entries a list in the report may hold; collectors keep no more than this. */
     public int listLimit() {
         return listLimit;
+    }
+
+    /** How many established connections are turned into text (all are counted): the list limit, unless set apart. */
+    public int connectionLimit() {
+        return connectionLimit;
     }
 
     /** A file under the procfs root, or null when it does not exist (IPv6 off, no such kernel feature). */

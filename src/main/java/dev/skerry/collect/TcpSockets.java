@@ -35,7 +35,7 @@ final class TcpSockets {
     private static TcpSockets parse(Cycle cycle) {
         InterfaceAddresses interfaces = InterfaceAddresses.of(cycle);
         ListeningPorts listening = new ListeningPorts(interfaces);
-        EstablishedConnections established = new EstablishedConnections(interfaces, cycle.listLimit());
+        EstablishedConnections established = new EstablishedConnections(interfaces, cycle.connectionLimit());
         Consumer<Socket> visitor = socket -> {
             if (socket.state() == Socket.ESTABLISHED) {
                 established.add(socket);

@@ -299,4 +299,34 @@ public final class Checks {
             return "not a URL such as http://proxy.local:3128 or socks5://user:password@10.0.0.1:1080";
         }
     }
+
+    /** The behaviours are checked here, the name (which SKERRY_PROFILE_NAME may give) with the other variables. */
+    static String profileText(String value) {
+        if (value.isBlank()) {
+            return "empty: give a security profile's JSON, or unset it";
+        }
+        try {
+            dev.skerry.detect.Profile.parse(value, "checked-later");
+            return null;
+        } catch (dev.skerry.detect.ProfileException e) {
+            return e.getMessage();
+        }
+    }
+
+    static String profileFile(String value) {
+        String problem = readableFile(value);
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            return profileText(Files.readString(Path.of(value)));
+        } catch (IOException | RuntimeException e) {
+            return "cannot read it: " + e.getMessage();
+        }
+    }
+
+    /** Device Defender's rule for a security profile's name. */
+    static String profileName(String value) {
+        return value.matches("[a-zA-Z0-9:_-]{1,128}") ? null : "not a security profile name (1 to 128 letters, digits, ':', '_' or '-')";
+    }
 }

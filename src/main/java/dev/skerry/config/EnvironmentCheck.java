@@ -79,6 +79,11 @@ public final class EnvironmentCheck {
         define("SKERRY_CLAIM_KEY", "none", Checks::privateKeyFile);
         define("SKERRY_CLAIM_CERT_PEM", "none", Checks::certificatesPem);
         define("SKERRY_CLAIM_KEY_PEM", "none", Checks::keyPem);
+        define("SKERRY_PROFILE", "none", Checks::profileText);
+        define("SKERRY_PROFILE_FILE", "none", Checks::profileFile);
+        define("SKERRY_PROFILE_NAME", "the profile's securityProfileName", Checks::profileName);
+        define("SKERRY_CHECK_INTERVAL", "10s", Checks.duration(Duration.ofSeconds(1), DAY));
+        define("SKERRY_ALARM_TOPIC", "things/{thing}/alarms", Checks::topic);
     }
 
     private EnvironmentCheck() {
@@ -113,6 +118,9 @@ public final class EnvironmentCheck {
             }
         }
         Optional<String> combination = combinationProblem(env);
+        if (combination.isEmpty()) {
+            combination = dev.skerry.detect.ProfileSource.problem(env);
+        }
         return combination.isPresent() ? combination : StateDirectory.problem(env);
     }
 

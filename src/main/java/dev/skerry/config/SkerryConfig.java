@@ -63,6 +63,20 @@ public interface SkerryConfig {
     @WithDefault("30s")
     Duration onceTimeout();
 
+    /** The security profile's JSON text; dev.skerry.detect.ProfileSource reads it, with the two below, from the environment as given. */
+    Optional<String> profile();
+
+    Optional<Path> profileFile();
+
+    Optional<String> profileName();
+
+    /** Time between the checks of the profile's behaviours. */
+    @WithDefault("10s")
+    Duration checkInterval();
+
+    @WithDefault("things/{thing}/alarms")
+    String alarmTopic();
+
     Mqtt mqtt();
 
     Tls tls();

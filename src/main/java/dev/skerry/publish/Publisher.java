@@ -29,7 +29,8 @@ import io.vertx.core.buffer.Buffer;
  * while connected (no PUBACK in time, connection lost mid-flight) gives up every report in flight, and they are sent
  * again, oldest first, after the same backoff (see {@link DrainStream}). So a fault repeats at most max-in-flight
  * reports, and the broker sees each report for the first time in order. In Device Defender mode only the freshest
- * report is sent, one at a time: older ones are dropped as stale.
+ * report is sent, one at a time: older ones are dropped as stale. Messages of a {@link PriorityLane} (the alarms)
+ * go first: while the lane holds one, no further report is sent.
  *
  * <p>Not the connector's channel API ({@code @Outgoing} to an mqtt channel): its sink acknowledges a message once the
  * PUBLISH is written to the socket, which would let a report leave the spool before the broker has it.
@@ -63,6 +64,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
     private final PublishingHealth health;
     private volatile StatusReporter status;
     private volatile boolean stopping;
+    private volatile PriorityLane lane;
 
     public Publisher(Vertx vertx, MqttClientSessionOptions options, Spool spool, Topics topics, Settings settings,
             X509Certificate clientCertificate, Clock clock) {
@@ -90,8 +92,16 @@ public final class Publisher implements HealthSource, AutoCloseable {
                     connection.changed(event);
                     statusChanged();
                 })
-                .publishCompletionHandler(window::acknowledged)
-                .publishCompletionExpirationHandler(packetId -> window.failed(packetId, "no PUBACK within the ack timeout"))
+                .publishCompletionHandler(packetId -> {
+                    if (lane == null || !lane.acknowledged(packetId)) {
+                        window.acknowledged(packetId);
+                    }
+                })
+                .publishCompletionExpirationHandler(packetId -> {
+                    if (lane == null || !lane.expired(packetId)) {
+                        window.failed(packetId, "no PUBACK within the ack timeout");
+                    }
+                })
                 .messageHandler(message -> responses.received(message.topicName(), message.payload().getBytes()))
                 .exceptionHandler(failure -> LOG.debugf("MQTT client: %s", failure));
     }
@@ -109,12 +119,13 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
         @Override
         public boolean connected() {
-            return connection.isUp();
+            return connection.isUp() && (lane == null || lane.idle());
         }
 
         @Override
         public Uni<Void> whenConnected() {
-            return connection.whenUp();
+            PriorityLane ahead = lane;
+            return ahead == null ? connection.whenUp() : connection.whenUp().chain(ahead::whenIdle);
         }
 
         @Override
@@ -187,8 +198,16 @@ public final class Publisher implements HealthSource, AutoCloseable {
         }
     }
 
+    /** Before start(): messages sent ahead of any report backlog, on this connection. */
+    public void addPriorityLane(PriorityLane ahead) {
+        this.lane = ahead;
+    }
+
     public void start() {
         health.warnIfClockBeforeCertificate();
+        if (lane != null) {
+            lane.start(new LaneSession(connection, session));
+        }
         if (status != null) {
             status.start();
         }

@@ -83,6 +83,28 @@ public final class BadValues {
         generators.put("SKERRY_SPOOL_REPLAY_RATE", integer(1, 10_000));
         generators.put("SKERRY_RETRY_BASE", duration("0s", "99ms", "2h", "61m"));
         generators.put("SKERRY_RETRY_MAX", duration("0s", "50ms", "2h", "3601s"));
+        generators.put("SKERRY_PROFILE", this::badProfile);
+        generators.put("SKERRY_PROFILE_FILE", random -> random.nextBoolean() ? missingOrFileOrRelative(random)
+                : write("profile-" + random.nextInt(1000) + ".json", badProfile(random), "rw-------").toString());
+        generators.put("SKERRY_PROFILE_NAME", random -> pick(random, " ", "a b", "gateways/1", "n".repeat(129), "\u00fcber", "x!"));
+        generators.put("SKERRY_CHECK_INTERVAL", duration("0s", "999ms", "2d", "25h"));
+        generators.put("SKERRY_ALARM_TOPIC", random -> pick(random, "alarms/#", "alarms/+/x", " ", "t".repeat(65_536 + random.nextInt(1000))));
+    }
+
+    /** Malformed, or a behaviour skerry cannot evaluate on the device. */
+    private String badProfile(Random random) {
+        String[] criteria = {"{\"comparisonOperator\": \"in-port-set\", \"value\": {\"ports\": [" + (65_536 + random.nextInt(1000)) + "]}}",
+            "{\"comparisonOperator\": \"in-cidr-set\", \"value\": {\"cidrs\": [\"10.0.0." + random.nextInt(999) + "/33\"]}}",
+            "{\"comparisonOperator\": \"less-than\", \"statisticalThreshold\": {\"statistic\": \"p90\"}}",
+            "{\"comparisonOperator\": \"in-port-set\", \"value\": {\"ports\": [22]}, \"consecutiveDatapointsToAlarm\": " + (11 + random.nextInt(9)) + "}",
+            "{\"comparisonOperator\": \"sometimes\", \"value\": {\"ports\": [22]}}"};
+        String metric = pick(random, "aws:listening-tcp-ports", "aws:destination-ip-addresses", "aws:num-messages-sent");
+        return switch (random.nextInt(3)) {
+            case 0 -> pick(random, GARBAGE) + pick(random, "{", "[", "[{]", "{\"behaviors\": 5}", "[]");
+            case 1 -> "[{\"name\": \"b\", \"metric\": \"" + metric + "\", \"criteria\": " + pick(random, criteria) + "}]";
+            default -> "{\"securityProfileName\": \"P\", \"behaviors\": [{\"name\": \"b\", \"metric\": \"aws:listening-tcp-ports\", "
+                    + "\"criteria\": " + pick(random, criteria) + "}]}";
+        };
     }
 
     public Map<String, Function<Random, String>> generators() {
