@@ -28,6 +28,15 @@ public class KernelModulesCollector implements Collector {
         if (file == null) {
             return;
         }
+        List<String> modules = parse(file);
+        int total = modules.size();
+        List<String> kept = total > cycle.listLimit() ? modules.subList(0, cycle.listLimit()) : modules;
+        report.custom("kernel_modules", new CustomValue.StringList(kept, total))
+                .custom("kernel_module_count", total);
+    }
+
+    /** The names of the loaded modules, sorted. */
+    static List<String> parse(FileBytes file) {
         List<String> modules = new ArrayList<>();
         Lines lines = file.lines();
         while (lines.next()) {
@@ -36,9 +45,6 @@ public class KernelModulesCollector implements Collector {
             modules.add(module);
         }
         modules.sort(null);
-        int total = modules.size();
-        List<String> kept = total > cycle.listLimit() ? modules.subList(0, cycle.listLimit()) : modules;
-        report.custom("kernel_modules", new CustomValue.StringList(kept, total))
-                .custom("kernel_module_count", total);
+        return modules;
     }
 }

@@ -21,12 +21,15 @@ public class LoadAverageCollector implements Collector {
         if (file == null) {
             return;
         }
+        double[] load = parse(file);
+        report.custom("load_average_1m", load[0])
+                .custom("load_average_5m", load[1])
+                .custom("load_average_15m", load[2]);
+    }
+
+    /** The 1, 5 and 15 minute averages: the first three fields. */
+    static double[] parse(FileBytes file) {
         Lines lines = file.firstLine();
-        double oneMinute = lines.decimal();
-        double fiveMinutes = lines.decimal();
-        double fifteenMinutes = lines.decimal();
-        report.custom("load_average_1m", oneMinute)
-                .custom("load_average_5m", fiveMinutes)
-                .custom("load_average_15m", fifteenMinutes);
+        return new double[] {lines.decimal(), lines.decimal(), lines.decimal()};
     }
 }

@@ -25,6 +25,18 @@ public class MemoryCollector implements Collector {
         if (file == null) {
             return;
         }
+        Memory memory = parse(file);
+        report.custom("memory_total_bytes", memory.total());
+        if (memory.available() >= 0) {
+            report.custom("memory_available_bytes", memory.available());
+        }
+    }
+
+    /** Bytes; {@code available} is -1 on a kernel without MemAvailable. */
+    record Memory(long total, long available) {
+    }
+
+    static Memory parse(FileBytes file) {
         long total = -1;
         long available = -1;
         Lines lines = file.lines();
@@ -41,10 +53,7 @@ public class MemoryCollector implements Collector {
         if (available > total) {
             throw new MalformedFileException(file.path(), 0, "MemAvailable above MemTotal");
         }
-        report.custom("memory_total_bytes", total);
-        if (available >= 0) {
-            report.custom("memory_available_bytes", available);
-        }
+        return new Memory(total, available);
     }
 
     private static long kibibytes(Lines lines) {

@@ -18,15 +18,19 @@ public class UptimeCollector implements Collector {
     @Override
     public void collect(Cycle cycle, Report.Builder report) throws IOException {
         FileBytes file = cycle.proc("uptime");
-        if (file == null) {
-            return;
+        if (file != null) {
+            report.custom("uptime_seconds", parse(file));
         }
+    }
+
+    /** Whole seconds since boot: the integer part of the first field. */
+    static long parse(FileBytes file) {
         Lines lines = file.firstLine();
         long seconds = lines.unsignedDecimal();
         lines.expect('.');
         if (seconds < 0) {
             throw lines.malformed("uptime out of range");
         }
-        report.custom("uptime_seconds", seconds);
+        return seconds;
     }
 }

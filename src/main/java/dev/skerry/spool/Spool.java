@@ -58,6 +58,12 @@ import dev.skerry.log.Printable;
  *
  * <p>Only regular files are read (never a link, a FIFO or a device) and none larger than
  * {@link SpoolSettings#maxReportBytes}; any other entry named like a report is set aside too.
+ *
+ * <p>Two locks: every change (add, remove, persist, drop, close) holds {@code disk} from start to end, so changes
+ * happen one at a time, in order, as before; the state (entries and the byte counts) is changed under the spool's own
+ * monitor, which is never held across a file operation. So the readers (oldest, after, size, ...: the drain stream)
+ * never wait for another thread's fsync; they may see a report before its file is written, which the drain cannot
+ * remove before the write is over (remove takes {@code disk}).
  */
 public final class Spool implements AutoCloseable {
 
@@ -68,6 +74,8 @@ public final class Spool implements AutoCloseable {
     private final Path dir;
     private final Clock clock;
     private final SpoolFiles files;
+    /** Held by every change from start to end, file operations included; taken before the monitor, never inside it. */
+    private final Object disk = new Object();
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
     private long bytes;
     private long memoryBytes;
@@ -86,7 +94,7 @@ public final class Spool implements AutoCloseable {
     private volatile long droppedMemory;
     private volatile long lostBefore;
 
-    /** A pending report. file: a file with its id exists; durable: that file holds this very report. */
+    /** A pending report. file: a file with its id exists; durable: that file holds this very report (both under disk). */
     private static final class Entry {
         final SpooledReport report;
         final Instant since;
@@ -194,27 +202,33 @@ public final class Spool implements AutoCloseable {
      * (see persistOverdue) or close(). Then the oldest reports are dropped while over the limits;
      * a report larger than maxBytes on its own is dropped at once instead.
      */
-    public synchronized void add(SpooledReport report) {
-        if (ReportFile.size(report) > settings.maxReportBytes()) {
-            // it could only get in by pushing out everything else, and still not fit
-            droppedFull++;
-            LOG.warnf("Report %d (%d bytes with the header) is larger than the spool's limit of %d bytes: dropped",
-                    report.reportId(), ReportFile.size(report), settings.maxReportBytes());
-            return;
+    public void add(SpooledReport report) {
+        synchronized (disk) {
+            if (ReportFile.size(report) > settings.maxReportBytes()) {
+                // it could only get in by pushing out everything else, and still not fit
+                droppedFull++;
+                LOG.warnf("Report %d (%d bytes with the header) is larger than the spool's limit of %d bytes: dropped",
+                        report.reportId(), ReportFile.size(report), settings.maxReportBytes());
+                return;
+            }
+            List<Entry> dropped;
+            synchronized (this) {
+                Entry entry = new Entry(report, clock.instant());
+                Entry replaced = entries.put(report.reportId(), entry);
+                if (replaced != null) {
+                    forget(replaced);
+                    entry.file = replaced.file;
+                }
+                bytes += entry.size();
+                memoryBytes += entry.size();
+                memoryCount++;
+                dropped = trim();
+            }
+            // deletes before writes: on a full disk the space of the dropped reports is what lets the new one in
+            deleteFiles(dropped);
+            boolean written = settings.mode() != SpoolMode.DISK || persist(e -> true);
+            deleteFiles(trimMemory(written));
         }
-        Entry entry = new Entry(report, clock.instant());
-        Entry replaced = entries.put(report.reportId(), entry);
-        if (replaced != null) {
-            forget(replaced);
-            entry.file = replaced.file;
-        }
-        bytes += entry.size();
-        memoryBytes += entry.size();
-        memoryCount++;
-        // deletes before writes: on a full disk the space of the dropped reports is what lets the new one in
-        deleteFiles(trim());
-        boolean written = settings.mode() != SpoolMode.DISK || persist(e -> true);
-        deleteFiles(trimMemory(written));
     }
 
     /** Oldest first; a snapshot copy. */
@@ -232,42 +246,52 @@ public final class Spool implements AutoCloseable {
     }
 
     /** The broker acknowledged the report: forget it and delete its file, if it has one. False when unknown. */
-    public synchronized boolean remove(long reportId) {
+    public boolean remove(long reportId) {
         return remove(List.of(reportId)) == 1;
     }
 
     /** The broker acknowledged these reports: forgets them and deletes their files with one directory fsync. Returns how many were known. */
-    public synchronized int remove(Collection<Long> reportIds) {
-        List<Entry> gone = new ArrayList<>();
-        for (long reportId : reportIds) {
-            Entry entry = entries.remove(reportId);
-            if (entry != null) {
-                forget(entry);
-                gone.add(entry);
+    public int remove(Collection<Long> reportIds) {
+        synchronized (disk) {
+            List<Entry> gone = new ArrayList<>();
+            synchronized (this) {
+                for (long reportId : reportIds) {
+                    Entry entry = entries.remove(reportId);
+                    if (entry != null) {
+                        forget(entry);
+                        gone.add(entry);
+                    }
+                }
             }
+            deleteFiles(gone);
+            return gone.size();
         }
-        deleteFiles(gone);
-        return gone.size();
     }
 
     /** Device Defender accepts only current reports: drops all but the newest, counted as droppedStale. */
-    public synchronized int dropAllButNewest() {
-        List<Entry> stale = new ArrayList<>();
-        while (entries.size() > 1) {
-            Entry entry = entries.pollFirstEntry().getValue();
-            forget(entry);
-            stale.add(entry);
+    public int dropAllButNewest() {
+        synchronized (disk) {
+            List<Entry> stale = new ArrayList<>();
+            synchronized (this) {
+                while (entries.size() > 1) {
+                    Entry entry = entries.pollFirstEntry().getValue();
+                    forget(entry);
+                    stale.add(entry);
+                }
+            }
+            droppedStale += stale.size();
+            deleteFiles(stale);
+            return stale.size();
         }
-        droppedStale += stale.size();
-        deleteFiles(stale);
-        return stale.size();
     }
 
     /** MEMORY_FIRST: writes the reports that have waited longer than memoryGrace. No-op for DISK. */
-    public synchronized void persistOverdue() {
+    public void persistOverdue() {
         if (settings.mode() == SpoolMode.MEMORY_FIRST) {
-            Instant now = clock.instant();
-            persist(e -> Duration.between(e.since, now).compareTo(settings.memoryGrace()) > 0);
+            synchronized (disk) {
+                Instant now = clock.instant();
+                persist(e -> Duration.between(e.since, now).compareTo(settings.memoryGrace()) > 0);
+            }
         }
     }
 
@@ -304,17 +328,24 @@ public final class Spool implements AutoCloseable {
      * run reports. Idempotent: a report is counted lost once.
      */
     @Override
-    public synchronized void close() {
-        persist(e -> true);
-        if (closed || memoryCount == 0) {
-            closed = true;
-            return;
+    public void close() {
+        synchronized (disk) {
+            persist(e -> true);
+            int lostCount;
+            long lostBytes;
+            synchronized (this) {
+                lostCount = closed ? 0 : memoryCount;
+                lostBytes = memoryBytes;
+                closed = true;
+            }
+            if (lostCount == 0) {
+                return;
+            }
+            boolean stored = lost.add(lostCount);
+            LOG.warnf("Spool %s: %d reports (%d bytes) could not be written and are lost at this stop; %s", dir, lostCount, lostBytes,
+                    stored ? "the next run reports them in spool_lost (" + lost.total() + " since the spool was created)"
+                            : "the count of lost reports could not be stored either");
         }
-        closed = true;
-        boolean stored = lost.add(memoryCount);
-        LOG.warnf("Spool %s: %d reports (%d bytes) could not be written and are lost at this stop; %s", dir, memoryCount, memoryBytes,
-                stored ? "the next run reports them in spool_lost (" + lost.total() + " since the spool was created)"
-                        : "the count of lost reports could not be stored either");
     }
 
     /** Removes the oldest entries while over a limit, counted as droppedFull; their files are the caller's to delete. */
@@ -336,16 +367,18 @@ public final class Spool implements AutoCloseable {
      */
     private List<Entry> trimMemory(boolean mayWrite) {
         List<Entry> dropped = new ArrayList<>();
-        var candidates = entries.values().iterator();
-        while ((memoryCount > settings.memoryMaxCount() || memoryBytes > settings.memoryMaxBytes()) && candidates.hasNext()) {
-            Entry entry = candidates.next();
-            if (entry.durable) {
-                continue;
+        for (Entry entry : memoryOnly(e -> true)) {
+            synchronized (this) {
+                if (memoryCount <= settings.memoryMaxCount() && memoryBytes <= settings.memoryMaxBytes()) {
+                    break;
+                }
             }
             mayWrite = mayWrite && write(entry);
             if (!mayWrite) {
-                candidates.remove();
-                forget(entry);
+                synchronized (this) {
+                    entries.remove(entry.report.reportId());
+                    forget(entry);
+                }
                 dropped.add(entry);
             }
         }
@@ -357,7 +390,14 @@ public final class Spool implements AutoCloseable {
         return dropped;
     }
 
-    /** Takes a pending entry out of the byte and memory accounting. */
+    /** The entries not yet on disk that are due, oldest first: a copy, valid while disk is held (nothing else changes them). */
+    private List<Entry> memoryOnly(Predicate<Entry> due) {
+        synchronized (this) {
+            return entries.values().stream().filter(e -> !e.durable && due.test(e)).toList();
+        }
+    }
+
+    /** Takes a pending entry out of the byte and memory accounting; under the monitor. */
     private void forget(Entry entry) {
         bytes -= entry.size();
         if (!entry.durable) {
@@ -368,8 +408,8 @@ public final class Spool implements AutoCloseable {
 
     /** Writes the memory-only entries that are due, oldest first, stopping at the first failure (false): a full disk is not hammered. */
     private boolean persist(Predicate<Entry> due) {
-        for (Entry entry : entries.values()) {
-            if (!entry.durable && due.test(entry) && !write(entry)) {
+        for (Entry entry : memoryOnly(due)) {
+            if (!write(entry)) {
                 return false;
             }
         }
@@ -386,9 +426,11 @@ public final class Spool implements AutoCloseable {
             files.rename(temp, target);
             entry.file = true;
             files.forceDirectory(dir);
-            entry.durable = true;
-            memoryBytes -= entry.size();
-            memoryCount--;
+            synchronized (this) {
+                entry.durable = true;
+                memoryBytes -= entry.size();
+                memoryCount--;
+            }
             filesWritten++;
             if (writeFailing) {
                 writeFailing = false;
