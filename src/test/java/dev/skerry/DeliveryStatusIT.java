@@ -81,6 +81,8 @@ class DeliveryStatusIT {
         await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             Result health = command(true, "health");
             assertThat(health.exitCode()).as(health + " " + agent.stderr.getNow("")).isEqualTo(1);
+            // not the "no heartbeat file" of the moments before the first report
+            assertThat(health.stderr()).contains("nothing delivered for ");
         });
         for (boolean launcher : new boolean[] {true, false}) {
             Result health = command(launcher, "health");
