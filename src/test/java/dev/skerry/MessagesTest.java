@@ -63,6 +63,12 @@ class MessagesTest {
 
     @AutoClose
     final CapturedLog log = CapturedLog.of(MessagesTest.class);
+    /** Held, so that the setting below stays: the sixty lines made with empty arguments are not printed. */
+    private final java.util.logging.Logger console = java.util.logging.Logger.getLogger(MessagesTest.class.getName());
+
+    MessagesTest() {
+        console.setUseParentHandlers(false);
+    }
 
     record Logged(String level, String text) {
     }
