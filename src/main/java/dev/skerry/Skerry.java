@@ -14,7 +14,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.jboss.logging.Logger;
 
 import sun.misc.Signal;
 
@@ -58,7 +57,7 @@ import io.vertx.core.Vertx;
 /** The agent: wires the collectors, the report and the sink from the configuration, then runs. */
 public class Skerry implements QuarkusApplication {
 
-    private static final Logger LOG = Logger.getLogger(Skerry.class);
+    private static final SkerryMessages LOG = SkerryMessages.of(Skerry.class);
     /** In memory-first mode, a report acknowledged within this time is never written to disk. */
     static final Duration MEMORY_GRACE = Duration.ofSeconds(5);
 
@@ -105,7 +104,7 @@ public class Skerry implements QuarkusApplication {
         if (config.mqtt().host().isEmpty()) {
             Detect detect = detect(thing, stateDir, paths, enabled);
             if (Users.isRoot()) {
-                LOG.warn("Running as root: skerry needs no privileges to read /proc and /sys; run it as a user of its own");
+                LOG.runningAsRoot();
             }
             writeHealthSettings(stateDir, config.interval(), false);
             var stdout = new StdoutSink(config.fieldNames(), config.listLimit());
@@ -116,8 +115,7 @@ public class Skerry implements QuarkusApplication {
                 if (detect != null) {
                     detect.startPrinting(stdout);
                 }
-                LOG.infof("skerry started for thing '%s' (version %s): a report every %s on stdout, state in %s, collectors: %s",
-                        thing, Version.get(), Checks.describe(config.interval()), stateDir, names(enabled));
+                LOG.startedStdout(thing, Version.get(), Checks.describe(config.interval()), stateDir, names(enabled));
                 return runUntilStopped(pipeline, config.interval());
             }
         }
@@ -130,7 +128,7 @@ public class Skerry implements QuarkusApplication {
         Topics topics = Topics.of(config.mqtt().topic(), thing, config.format());
         Duration interval = topics.reportInterval(config.interval());
         if (!interval.equals(config.interval()) && env.containsKey("SKERRY_INTERVAL")) {
-            LOG.warnf("SKERRY_INTERVAL %s is below Device Defender's limit of one report per 300s: using 300s", Checks.describe(config.interval()));
+            LOG.intervalRaised(Checks.describe(config.interval()));
         }
         writeHealthSettings(stateDir, interval, true);
         Spool spool = openSpool(stateDir);
@@ -142,8 +140,7 @@ public class Skerry implements QuarkusApplication {
             if (config.once()) {
                 return publishOnce(pipeline, sink, publisher);
             }
-            LOG.infof("skerry started for thing '%s' (version %s): a report every %s to %s (%s mode), spool %s, collectors: %s",
-                    thing, Version.get(), Checks.describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
+            LOG.started(thing, Version.get(), Checks.describe(interval), topics.metrics(), topics.deviceDefender() ? "Device Defender" : "generic",
                     spool.size() == 0 ? "empty" : spool.size() + " reports waiting", names(enabled));
             return runUntilStopped(pipeline, interval);
         } finally {
@@ -172,8 +169,7 @@ public class Skerry implements QuarkusApplication {
         try {
             HealthSettings.write(stateDir, interval, HealthSettings.maxAge(interval, config.healthMaxAge()), publishing);
         } catch (IOException e) {
-            LOG.warnf("Cannot write %s in %s (%s): a `skerry health` without SKERRY_HEALTH_MAX_AGE assumes a 60s interval",
-                    HealthSettings.FILE, stateDir, e.getMessage());
+            LOG.healthSettingsNotWritten(HealthSettings.FILE, stateDir, e.getMessage());
         }
     }
 
@@ -270,12 +266,11 @@ public class Skerry implements QuarkusApplication {
             if (publisher.delivered(sink.lastReportId()).get(config.onceTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 return 0;
             }
-            LOG.warn("The report was dropped from the spool before it could be delivered");
+            LOG.onceDropped();
         } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warnf("No acknowledgement within SKERRY_ONCE_TIMEOUT (%s): the report stays in the spool for the next run",
-                    Checks.describe(config.onceTimeout()));
+            LOG.onceTimedOut(Checks.describe(config.onceTimeout()));
         } catch (Exception e) {
-            LOG.warnf("Publishing the report failed: %s; it stays in the spool", e);
+            LOG.onceFailed(e);
         }
         return 1;
     }

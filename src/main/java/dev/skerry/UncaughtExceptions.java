@@ -2,8 +2,6 @@ package dev.skerry;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.log.OncePerCause;
 
 /**
@@ -13,7 +11,7 @@ import dev.skerry.log.OncePerCause;
  */
 final class UncaughtExceptions implements Thread.UncaughtExceptionHandler {
 
-    private static final Logger LOG = Logger.getLogger(UncaughtExceptions.class);
+    private static final SkerryMessages LOG = SkerryMessages.of(UncaughtExceptions.class);
     private static final int MAX_REMEMBERED = 64;
 
     private final OncePerCause seen = OncePerCause.distinct(MAX_REMEMBERED);
@@ -24,7 +22,7 @@ final class UncaughtExceptions implements Thread.UncaughtExceptionHandler {
         count.incrementAndGet();
         String cause = failure.getClass().getName() + ": " + failure.getMessage();
         if (seen.first(cause)) {
-            LOG.errorf(failure, "Uncaught exception in thread %s (logged once per cause; skerry keeps running)", thread.getName());
+            LOG.uncaught(failure, thread.getName());
         }
     }
 }

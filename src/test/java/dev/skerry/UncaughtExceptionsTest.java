@@ -31,8 +31,8 @@ class UncaughtExceptionsTest {
 
         assertThat(handler.count.get()).isEqualTo(4);
         assertThat(log.records()).extracting(CapturedLog::formatted).containsExactly(
-                "Uncaught exception in thread vert.x-eventloop-thread-0 (logged once per cause; skerry keeps running)",
-                "Uncaught exception in thread other (logged once per cause; skerry keeps running)");
+                "SKR0709: Uncaught exception in thread vert.x-eventloop-thread-0 (logged once per cause; skerry keeps running)",
+                "SKR0709: Uncaught exception in thread other (logged once per cause; skerry keeps running)");
         assertThat(log.records()).extracting(record -> record.getThrown().getMessage())
                 .containsExactly("a library thread failed", "another cause");
     }

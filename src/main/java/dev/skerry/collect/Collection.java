@@ -12,8 +12,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.report.Report;
 
 /**
@@ -30,7 +28,7 @@ import dev.skerry.report.Report;
  */
 public final class Collection {
 
-    private static final Logger LOG = Logger.getLogger(Collection.class);
+    private static final CollectMessages LOG = CollectMessages.of(Collection.class);
     /** How long one collector may take; reading /proc takes microseconds, the 10,000-socket table milliseconds. */
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 

@@ -3,8 +3,6 @@ package dev.skerry.collect;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.log.OncePerCause;
 import dev.skerry.log.Printable;
 
@@ -14,10 +12,10 @@ final class ProblemLog {
     /** Causes remembered per source; a source producing more distinct causes than this is not logged further. */
     private static final int MAX_CAUSES = 32;
 
-    private final Logger log;
+    private final CollectMessages log;
     private final Map<String, OncePerCause> seen = new HashMap<>();
 
-    ProblemLog(Logger log) {
+    ProblemLog(CollectMessages log) {
         this.log = log;
     }
 
@@ -25,13 +23,13 @@ final class ProblemLog {
         OncePerCause causes = seen.computeIfAbsent(source, key -> OncePerCause.distinct(MAX_CAUSES));
         if (causes.first(cause.getClass().getName() + ": " + cause.getMessage())) {
             // the message quotes the host's files (a module name with a NUL in it): escaped
-            log.warnf("%s: %s (logged once; the rest of the report goes on)", Printable.of(source), Printable.of(describe(cause)));
+            log.sourceFailed(Printable.of(source), Printable.of(describe(cause)));
         }
     }
 
     synchronized void succeeded(String source) {
         if (seen.remove(source) != null) {
-            log.infof("%s: working again", source);
+            log.sourceWorksAgain(source);
         }
     }
 

@@ -15,8 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.collect.FileReader;
 import dev.skerry.collect.Lines;
 import dev.skerry.collect.MalformedFileException;
@@ -39,7 +37,7 @@ import dev.skerry.collect.SocketTable;
  */
 public final class InboundChannels {
 
-    private static final Logger LOG = Logger.getLogger(InboundChannels.class);
+    private static final GuardMessages LOG = GuardMessages.of(InboundChannels.class);
     private static final long SO_ACCEPTCON = 0x10000;
     private static final int SOCK_DGRAM = 2;
     private static final int SS_UNCONNECTED = 1;
@@ -75,7 +73,7 @@ public final class InboundChannels {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
-                LOG.warnf("Could not check this process for inbound channels: %s", e);
+                LOG.inboundCheckFailed(e);
             }
         }, "skerry-inbound");
         check.setDaemon(true);

@@ -7,15 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 
-import org.jboss.logging.Logger;
-
 /**
  * A file in the state directory whose modification time says when the last report was
  * finished: health without a port. Only its time stamp changes, so it costs no data blocks.
  */
 public final class Heartbeat {
 
-    private static final Logger LOG = Logger.getLogger(Heartbeat.class);
+    private static final PipelineMessages LOG = PipelineMessages.of(Heartbeat.class);
     public static final String FILE = "heartbeat";
 
     private final Path file;
@@ -43,7 +41,7 @@ public final class Heartbeat {
             failing = false;
         } catch (IOException e) {
             if (!failing) {
-                LOG.warnf("Cannot update the heartbeat file %s: %s", file, e);
+                LOG.heartbeatNotWritten(file, e);
                 failing = true;
             }
         }

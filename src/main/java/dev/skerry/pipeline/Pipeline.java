@@ -6,8 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.report.Report;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +26,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
  */
 public final class Pipeline implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Pipeline.class);
+    private static final PipelineMessages LOG = PipelineMessages.of(Pipeline.class);
     private static final Duration CYCLE_FINISH = Duration.ofSeconds(5);
     private static final Duration FIRST_TICK = Duration.ofMillis(1);
 
@@ -56,12 +54,12 @@ public final class Pipeline implements AutoCloseable {
                 .onOverflow().invoke(tick -> reporter.ticksDropped(1)).drop()
                 .onItem().transformToUniAndConcatenate(tick -> Uni.createFrom().item(this::cycle).runSubscriptionOn(cycles)
                         .onFailure().recoverWithItem(Pipeline::escaped))
-                .subscribe().with(done -> { }, failure -> LOG.error("The report stream ended; this is a bug", failure));
+                .subscribe().with(done -> { }, LOG::reportStreamEnded);
     }
 
     /** An Error that cycle() lets through (out of memory): the next tick still comes. */
     private static boolean escaped(Throwable failure) {
-        LOG.error("A report cycle failed; the next one runs as planned", failure);
+        LOG.cycleFailed(failure);
         return false;
     }
 
@@ -73,7 +71,7 @@ public final class Pipeline implements AutoCloseable {
             heartbeat.beat();
             return true;
         } catch (Exception | LinkageError | StackOverflowError e) {
-            LOG.errorf(e, "A report cycle failed; the next one runs as planned");
+            LOG.cycleFailed(e);
             return false;
         }
     }

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.log.OncePerCause;
 
 import dev.skerry.collect.FileBytes;
@@ -32,7 +30,7 @@ import dev.skerry.report.Report;
  */
 public final class ProcessMemory implements HealthSource {
 
-    private static final Logger LOG = Logger.getLogger(ProcessMemory.class);
+    private static final PipelineMessages LOG = PipelineMessages.of(ProcessMemory.class);
 
     private final Path status;
     private final FileReader reader = new FileReader();
@@ -133,7 +131,7 @@ public final class ProcessMemory implements HealthSource {
 
     private void logOnce(String metric, Throwable cause) {
         if (logged.first(metric + cause.getClass().getName())) {
-            LOG.warnf("%s left out: %s (logged once)", metric, cause instanceof MalformedFileException ? cause.getMessage() : cause.toString());
+            LOG.ownMetricLeftOut(metric, cause instanceof MalformedFileException ? cause.getMessage() : cause.toString());
         }
     }
 }

@@ -17,7 +17,7 @@ import io.vertx.core.Vertx;
 /** The identity a provisioned device publishes with: its thing name and its own certificate and key. */
 public record DeviceIdentity(String thingName, TlsMaterial tls) {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DeviceIdentity.class);
+    private static final ProvisionMessages LOG = ProvisionMessages.of(DeviceIdentity.class);
 
     /** How long a renewal may take at start before skerry goes on with the working certificate. */
     static final Duration RENEWAL_TIME = Duration.ofMinutes(2);
@@ -52,7 +52,7 @@ public record DeviceIdentity(String thingName, TlsMaterial tls) {
                     identity = renewal.renew(identity, RENEWAL_TIME);
                 }
             } catch (IOException e) {
-                LOG.warnf("Renewing the device certificate failed (%s): publishing with the working one; the next start tries again", e.getMessage());
+                LOG.renewalFailed(e.getMessage());
                 store.recover();
                 identity = store.identity().orElse(identity);
             }

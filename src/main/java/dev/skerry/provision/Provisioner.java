@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +33,7 @@ import dev.skerry.publish.JitteredBackoff;
  */
 final class Provisioner {
 
-    private static final Logger LOG = Logger.getLogger(Provisioner.class);
+    private static final ProvisionMessages LOG = ProvisionMessages.of(Provisioner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CREATE_FROM_CSR = "$aws/certificates/create-from-csr/json";
     /** AWS IoT: a certificate ownership token is valid for one hour. */
@@ -120,7 +118,7 @@ final class Provisioner {
             key = stored.get();
         } else {
             key = store.createKey(settings.keyKind());
-            LOG.infof("Fleet provisioning: made a new %s device key in %s", settings.keyKind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            LOG.madeKey(settings.keyKind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     store.dir());
         }
         Optional<Pending> pending = store.pending();
@@ -128,8 +126,7 @@ final class Provisioner {
             return register(pending.get());
         }
         if (pending.isPresent()) {
-            LOG.infof("Fleet provisioning: the ownership token of certificate %s is older than %s; asking for a new certificate for the same key",
-                    pending.get().certificateId(), "1h");
+            LOG.tokenExpired(pending.get().certificateId(), "1h");
             store.forgetCertificate();
         }
         return requestCertificate(key);
@@ -161,7 +158,7 @@ final class Provisioner {
             return Step.FAILED;
         }
         store.storeCertificate(pem, token, id, clock.instant());
-        LOG.infof("Fleet provisioning: certificate %s issued for the device key (valid until %s); registering the thing with template %s", id,
+        LOG.certificateIssued(id,
                 certificate.getNotAfter().toInstant(), settings.template());
         problems.clear();
         return Step.PROGRESS;
@@ -176,8 +173,7 @@ final class Provisioner {
                 rejected("registering the thing with template " + settings.template(), answer.body());
             }
             if (expired(pending) || answer != null && tokenRefused(answer.body())) {
-                LOG.infof("Fleet provisioning: the ownership token of certificate %s is no longer valid; asking for a new certificate for the same key",
-                        pending.certificateId());
+                LOG.tokenRefused(pending.certificateId());
                 store.forgetCertificate();
             }
             return Step.FAILED;
@@ -187,7 +183,7 @@ final class Provisioner {
             thing = settings.commonName(); // a template without a thing resource: the device goes on under the name it asked with
         }
         store.complete(thing);
-        LOG.infof("Fleet provisioning: registered as thing '%s' with certificate %s; the claim certificate is not used again", thing,
+        LOG.registered(thing,
                 pending.certificateId());
         problems.clear();
         return Step.PROGRESS;
@@ -223,7 +219,7 @@ final class Provisioner {
     /** Logged once until it changes. */
     void problem(String problem) {
         if (problems.first(problem)) {
-            LOG.warn(problem);
+            LOG.provisioningProblem(problem);
         }
     }
 }

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.provision.IdentityStore.Identity;
 import dev.skerry.publish.TlsMaterial;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
@@ -28,7 +26,7 @@ import io.vertx.core.Vertx;
  */
 final class Renewal {
 
-    private static final Logger LOG = Logger.getLogger(Renewal.class);
+    private static final ProvisionMessages LOG = ProvisionMessages.of(Renewal.class);
 
     /** The MQTT options for a certificate and key. */
     interface Options {
@@ -66,15 +64,14 @@ final class Renewal {
     /** The identity to publish with: the renewed one, or the working one when renewal did not succeed within the time given. */
     Identity renew(Identity working, Duration within) throws IOException, InterruptedException {
         Instant expires = notAfter(working.certificate());
-        LOG.infof("The device certificate expires at %s, within SKERRY_RENEW_BEFORE: renewing it with a new key", expires);
+        LOG.renewing(expires);
         TlsMaterial current = authorities.with(working.certificate(), working.key());
         IdentityStore next = store.renewal();
         Provisioner provisioner = new Provisioner(next, settings,
                 (requests, problems) -> new ClaimSession(vertx, options.of(working, current), requests, problems), clock);
         Optional<Identity> renewed = provisioner.identity(System.nanoTime() + within.toNanos());
         if (renewed.isEmpty()) {
-            LOG.warnf("Renewal did not complete within %s: publishing with the working certificate (valid until %s); the next start tries again",
-                    dev.skerry.config.Checks.describe(within), expires);
+            LOG.renewalTimedOut(dev.skerry.config.Checks.describe(within), expires);
             return working;
         }
         boolean accepted;
@@ -83,14 +80,13 @@ final class Renewal {
             accepted = test.connects(settings.answerTimeout());
         }
         if (!accepted) {
-            LOG.warnf("The broker did not accept a connection with the renewed certificate within %s: it is discarded and the working one"
-                    + " (valid until %s) kept", dev.skerry.config.Checks.describe(settings.answerTimeout()), expires);
+            LOG.renewedNotAccepted(dev.skerry.config.Checks.describe(settings.answerTimeout()), expires);
             next.discard();
             return working;
         }
         store.switchTo(next);
         Identity switched = store.identity().orElseThrow(() -> new IOException("the renewed identity vanished while switching"));
-        LOG.infof("Switched to the renewed certificate (valid until %s); the old key and certificate are removed", notAfter(switched.certificate()));
+        LOG.switched(notAfter(switched.certificate()));
         return switched;
     }
 }

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.config.ClientPair;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
 import io.smallrye.reactive.messaging.mqtt.session.ReconnectDelayOptions;
@@ -29,7 +27,7 @@ import io.vertx.core.net.PemKeyCertOptions;
  */
 public final class CertificateRotation implements ReconnectDelayOptions {
 
-    private static final Logger LOG = Logger.getLogger(CertificateRotation.class);
+    private static final PublishMessages LOG = PublishMessages.of(CertificateRotation.class);
 
     private final MqttClientSessionOptions options;
     private final ReconnectDelayOptions delays;
@@ -91,15 +89,14 @@ public final class CertificateRotation implements ReconnectDelayOptions {
         certificate = newCertificate;
         key = newKey;
         refusal = null;
-        LOG.infof("The client certificate in %s changed (%s, valid until %s): the connections from now on use it and its key",
-                certificateFile, parsed.getSubjectX500Principal().getName(), parsed.getNotAfter().toInstant());
+        LOG.certificateChanged(certificateFile, parsed.getSubjectX500Principal().getName(), parsed.getNotAfter().toInstant());
         changed.accept(parsed);
     }
 
     /** One line per refused content (and per reason the files cannot be read). */
     private void refuse(int contents, String problem) {
         if (contents != refused || !problem.equals(refusal)) {
-            LOG.warnf("The changed client certificate or key is refused: %s; connecting with the pair in use until they pass", problem);
+            LOG.certificateRefused(problem);
         }
         refused = contents;
         refusal = problem;

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.log.OncePerCause;
 
 import io.smallrye.mutiny.Uni;
@@ -21,7 +19,7 @@ import io.vertx.core.Vertx;
  */
 final class Connection {
 
-    private static final Logger LOG = Logger.getLogger(Connection.class);
+    private static final PublishMessages LOG = PublishMessages.of(Connection.class);
 
     private final String broker;
     private final String topic;
@@ -65,7 +63,7 @@ final class Connection {
             everConnected = true;
             since = System.currentTimeMillis();
             context = Vertx.currentContext();
-            LOG.infof("Connected to %s; publishing to %s", broker, topic);
+            LOG.connected(broker, topic);
             problems.clear();
             up.complete(null);
         } else if (event.getSessionState() == SessionState.DISCONNECTED) {
@@ -118,7 +116,7 @@ final class Connection {
     void problem(String problem, String consequence) {
         if (problems.first(problem)) {
             problemsLogged.incrementAndGet();
-            LOG.warnf("%s%s", problem, consequence);
+            LOG.connectionProblem(problem, consequence);
         }
     }
 

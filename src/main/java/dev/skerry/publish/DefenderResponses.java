@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.log.OncePerCause;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +32,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = JsonNode.class)
 final class DefenderResponses {
 
-    private static final Logger LOG = Logger.getLogger(DefenderResponses.class);
+    private static final PublishMessages LOG = PublishMessages.of(DefenderResponses.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
     private static final int REMEMBERED = 256;
@@ -79,8 +77,10 @@ final class DefenderResponses {
         }
         if (body.length > MAX_BODY_BYTES) {
             dropped.incrementAndGet();
-            warn("A message of %d bytes on %s is larger than a Device Defender answer can be (%d bytes): dropped unread, counted",
-                    body.length, topic, MAX_BODY_BYTES);
+            String suppressed = suppressed();
+            if (suppressed != null) {
+                LOG.answerTooLarge(body.length, topic, MAX_BODY_BYTES, suppressed);
+            }
             return;
         }
         JsonNode document = parse(body);
@@ -91,8 +91,7 @@ final class DefenderResponses {
         }
         if (!isRejection) {
             if (accepted.incrementAndGet() == 1) { // success told apart from silence, once per start
-                LOG.infof("Device Defender accepted report %s: the first acceptance since the start (further ones are counted in defender_accepted)",
-                        reportId == null ? "?" : reportId);
+                LOG.firstAcceptance(reportId == null ? "?" : reportId);
             }
             return;
         }
@@ -108,11 +107,15 @@ final class DefenderResponses {
             }
         }
         if (first) {
-            warn("Device Defender rejected report %s (%s): %s (logged once per error code; the report is not resent)",
-                    reportId == null ? "?" : reportId, code, printable(body, MAX_LOGGED_BODY));
+            String suppressed = suppressed();
+            if (suppressed != null) {
+                LOG.rejected(reportId == null ? "?" : reportId, code, printable(body, MAX_LOGGED_BODY), suppressed);
+            }
         } else if (full) {
-            warn("Device Defender rejected report %s with yet another error code: more than %d distinct codes, "
-                    + "further ones are only counted in defender_rejected", reportId == null ? "?" : reportId, MAX_CODES);
+            String suppressed = suppressed();
+            if (suppressed != null) {
+                LOG.rejectedTooManyCodes(reportId == null ? "?" : reportId, MAX_CODES, suppressed);
+            }
         }
     }
 
@@ -120,12 +123,13 @@ final class DefenderResponses {
         return loggedCodes.remembered();
     }
 
-    private void warn(String format, Object... parameters) {
+    /** The end of a line the log budget lets through ("" or how many were left out before it); null: not logged. */
+    private String suppressed() {
         long suppressed = logBudget.take();
-        if (suppressed >= 0) {
-            LOG.warnf(format + (suppressed > 0 ? " (" + suppressed + " lines about broker messages not logged before this one)" : ""),
-                    parameters);
+        if (suppressed < 0) {
+            return null;
         }
+        return suppressed > 0 ? " (" + suppressed + " lines about broker messages not logged before this one)" : "";
     }
 
     private synchronized boolean forget(long reportId) {

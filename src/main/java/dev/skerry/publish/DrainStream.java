@@ -6,8 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.publish.InFlightWindow.Flight;
 import dev.skerry.publish.InFlightWindow.Outcome;
 import dev.skerry.publish.InFlightWindow.PublishFailure;
@@ -34,7 +32,7 @@ import io.smallrye.reactive.messaging.mqtt.session.ReconnectDelayProvider;
  */
 final class DrainStream {
 
-    private static final Logger LOG = Logger.getLogger(DrainStream.class);
+    private static final PublishMessages LOG = PublishMessages.of(DrainStream.class);
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     /** Missing PUBACKs in a row after which the connection is dropped: a broker that answers pings but never acknowledges. */
     static final int NO_ACKS_BEFORE_RECONNECT = 3;
@@ -89,7 +87,7 @@ final class DrainStream {
                 .onItem().transformToUni(this::send).merge(maxInFlight)
                 .onItem().invoke(DrainStream::throwIfFailed)
                 .onFailure().retry().when(failures -> failures.onItem().transformToUniAndConcatenate(this::afterFailure))
-                .subscribe().with(outcome -> { }, failure -> LOG.error("The publishing stream ended; this is a bug", failure));
+                .subscribe().with(outcome -> { }, LOG::publishingStreamEnded);
     }
 
     /** A report was added to the spool: an idle stream looks again now rather than at its next check. */
@@ -185,7 +183,7 @@ final class DrainStream {
             try {
                 window.giveUp();
             } catch (RuntimeException e) {
-                LOG.error("Giving up the reports in flight failed; this is a bug", e);
+                LOG.givingUpInFlightFailed(e);
             }
             parts.failed(failure);
             if (failure instanceof PublishFailure publishing && publishing.noAck && ++noAcksInARow >= NO_ACKS_BEFORE_RECONNECT) {

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.publish.InFlightWindow.Flight;
 import dev.skerry.publish.InFlightWindow.PublishFailure;
 import dev.skerry.report.HealthSource;
@@ -37,7 +35,7 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class Publisher implements HealthSource, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Publisher.class);
+    private static final PublishMessages LOG = PublishMessages.of(Publisher.class);
     /** A report is overdue once it has waited longer than the grace, not as long. */
     private static final Duration PERSIST_MARGIN = Duration.ofMillis(20);
 
@@ -156,7 +154,7 @@ public final class Publisher implements HealthSource, AutoCloseable {
                 return; // the reports stay in the spool for the next start
             }
             if (!(failure instanceof PublishFailure)) {
-                LOG.error("A publishing step failed; this is a bug", failure);
+                LOG.publishingStepBug(failure);
             }
             String message = failure.getMessage();
             connection.problem(message != null && message.startsWith("publishing failed") ? message : "publishing failed: " + message,

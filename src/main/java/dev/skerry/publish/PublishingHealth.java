@@ -4,8 +4,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.report.HealthSource;
 import dev.skerry.report.Report;
 import dev.skerry.spool.Spool;
@@ -14,7 +12,7 @@ import dev.skerry.spool.SpoolCounters;
 /** Publishing's own health in every report: the spool, the connection, Device Defender's answers, the certificate. */
 final class PublishingHealth implements HealthSource {
 
-    private static final Logger LOG = Logger.getLogger(PublishingHealth.class);
+    private static final PublishMessages LOG = PublishMessages.of(PublishingHealth.class);
     private static final long DAY_MILLIS = 86_400_000L;
     static final int EXPIRY_WARNING_DAYS = 30;
 
@@ -59,8 +57,7 @@ final class PublishingHealth implements HealthSource {
         report.custom("tls_client_cert_days_left", daysLeft);
         if (daysLeft < EXPIRY_WARNING_DAYS && clock.millis() - lastExpiryWarning > DAY_MILLIS) {
             lastExpiryWarning = clock.millis();
-            LOG.warnf("The client certificate expires in %d days (%s): renew it before the device loses its broker",
-                    daysLeft, clientCertificate.getNotAfter().toInstant());
+            LOG.certificateExpiresSoon(daysLeft, clientCertificate.getNotAfter().toInstant());
         }
     }
 
@@ -76,8 +73,7 @@ final class PublishingHealth implements HealthSource {
     void warnIfClockBeforeCertificate() {
         Instant now = clock.instant();
         if (now.isBefore(clientCertificate.getNotBefore().toInstant())) {
-            LOG.warnf("The device clock (%s) is earlier than the client certificate's validity (from %s): "
-                    + "TLS handshakes fail until the clock is set (NTP); skerry keeps retrying", now, clientCertificate.getNotBefore().toInstant());
+            LOG.clockBeforeCertificate(now, clientCertificate.getNotBefore().toInstant());
         }
     }
 }

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.spool.Spool;
 import dev.skerry.spool.SpooledReport;
 import dev.skerry.status.DeliveryStatus;
@@ -21,7 +19,7 @@ import dev.skerry.status.StatusFile;
  */
 final class StatusReporter {
 
-    private static final Logger LOG = Logger.getLogger(StatusReporter.class);
+    private static final PublishMessages LOG = PublishMessages.of(StatusReporter.class);
     static final Duration WRITE_EVERY = Duration.ofMinutes(1);
     static final Duration DISCONNECTED_LOG_EVERY = Duration.ofMinutes(15);
 
@@ -88,14 +86,14 @@ final class StatusReporter {
         if (up && !wasUp && waiting > 1) {
             replaying = waiting;
             replayStarted = now;
-            LOG.infof("Connected to %s, replaying %d reports", connection.broker(), waiting);
+            LOG.replaying(connection.broker(), waiting);
         } else if (replaying > 0 && waiting <= 1) {
-            LOG.infof("Backlog delivered: %d reports in %ds", replaying, (now - replayStarted) / 1000);
+            LOG.backlogDelivered(replaying, (now - replayStarted) / 1000);
             replaying = 0;
         }
         if (!up && now - Math.max(connection.since(), lastDisconnectedLog) >= remindEvery.toMillis()) {
             lastDisconnectedLog = now;
-            LOG.warnf("Still not connected to %s, since %s: %d reports waiting%s", connection.broker(), Instant.ofEpochMilli(connection.since()),
+            LOG.stillNotConnected(connection.broker(), Instant.ofEpochMilli(connection.since()),
                     waiting, oldest().map(id -> ", the oldest from " + Instant.ofEpochMilli(id)).orElse(""));
         }
         wasUp = up;
@@ -126,7 +124,7 @@ final class StatusReporter {
         } catch (IOException e) {
             if (!writeFailing) {
                 writeFailing = true;
-                LOG.warnf("Cannot write the status file in %s: %s (skerry status and health may be stale)", stateDir, e.getMessage());
+                LOG.statusFileNotWritten(stateDir, e.getMessage());
             }
         }
     }

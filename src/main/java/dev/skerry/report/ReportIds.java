@@ -6,8 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.files.SmallFiles;
 
 /**
@@ -23,7 +21,7 @@ import dev.skerry.files.SmallFiles;
  */
 public final class ReportIds {
 
-    private static final Logger LOG = Logger.getLogger(ReportIds.class);
+    private static final ReportMessages LOG = ReportMessages.of(ReportIds.class);
     static final String FILE = "report-id-ceiling";
     static final long RESERVE_MILLIS = 600_000;
     /** Ids reserved past one that is ahead of the clock (each report then takes one millisecond). */
@@ -74,7 +72,7 @@ public final class ReportIds {
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException | NumberFormatException e) {
-            LOG.warnf("Cannot read the report id ceiling from %s (%s): ids continue from the clock", file, e.getMessage());
+            LOG.ceilingUnreadable(file, e.getMessage());
             return 0;
         }
     }
@@ -84,12 +82,12 @@ public final class ReportIds {
         try {
             SmallFiles.replace(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
             if (storeFailing) {
-                LOG.infof("The report id ceiling is stored in %s again", file);
+                LOG.ceilingStoredAgain(file);
                 storeFailing = false;
             }
         } catch (IOException e) {
             if (!storeFailing) {
-                LOG.warnf("Cannot store the report id ceiling in %s (%s): ids stay increasing while skerry runs, not across a restart", file, e);
+                LOG.ceilingNotStored(file, e);
                 storeFailing = true;
             }
         }

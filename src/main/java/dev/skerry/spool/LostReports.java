@@ -6,8 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.files.SmallFiles;
 
 /**
@@ -18,7 +16,7 @@ import dev.skerry.files.SmallFiles;
  */
 final class LostReports {
 
-    private static final Logger LOG = Logger.getLogger(LostReports.class);
+    private static final SpoolMessages LOG = SpoolMessages.of(LostReports.class);
     static final String FILE = "lost-reports";
     private static final int WIDTH = 19;
 
@@ -42,7 +40,7 @@ final class LostReports {
         } catch (NoSuchFileException e) {
             // the first run
         } catch (IOException | NumberFormatException e) {
-            LOG.warnf("Cannot read the count of lost reports from %s (%s): it starts again from 0", file, e.getMessage());
+            LOG.lostCountUnreadable(file, e.getMessage());
             total = 0;
             SmallFiles.deleteQuietly(file);
         }
@@ -66,7 +64,7 @@ final class LostReports {
             SmallFiles.overwrite(file, (String.format(Locale.ROOT, "%0" + WIDTH + "d", total) + "\n").getBytes(StandardCharsets.US_ASCII));
             return true;
         } catch (IOException e) {
-            LOG.warnf("Cannot store the count of lost reports in %s: %s", file, e);
+            LOG.lostCountNotStored(file, e);
             return false;
         }
     }

@@ -17,8 +17,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-import org.jboss.logging.Logger;
-
 import dev.skerry.config.Users;
 import dev.skerry.config.TrustedDirectory;
 import dev.skerry.log.Printable;
@@ -67,7 +65,7 @@ import dev.skerry.log.Printable;
  */
 public final class Spool implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Spool.class);
+    private static final SpoolMessages LOG = SpoolMessages.of(Spool.class);
     static final String CORRUPT = "corrupt";
 
     private final SpoolSettings settings;
@@ -143,7 +141,7 @@ public final class Spool implements AutoCloseable {
         spool.lost = LostReports.open(dir);
         spool.lostBefore = spool.lost.total();
         if (spool.lostBefore > 0) {
-            LOG.infof("Spool %s: earlier runs lost %d reports at their stop (spool_lost)", dir, spool.lostBefore);
+            LOG.lostBefore(dir, spool.lostBefore);
         }
         spool.recover(names);
         return spool;
@@ -157,7 +155,7 @@ public final class Spool implements AutoCloseable {
                 try {
                     files.delete(file);
                 } catch (IOException e) {
-                    LOG.warnf("Cannot delete the unfinished spool file %s: %s", file, e);
+                    LOG.unfinishedNotDeleted(file, e);
                 }
             } else if (ReportFile.isReport(name)) {
                 try {
@@ -180,7 +178,7 @@ public final class Spool implements AutoCloseable {
         }
         deleteFiles(trim());
         if (!entries.isEmpty()) {
-            LOG.infof("Spool %s: reports waiting from before: %d (%d bytes)", dir, entries.size(), bytes);
+            LOG.waitingFromBefore(dir, entries.size(), bytes);
         }
     }
 
@@ -190,9 +188,9 @@ public final class Spool implements AutoCloseable {
             files.createDirectory(corrupt);
             Path target = files.moveAside(file, corrupt);
             setAside++;
-            LOG.warnf("Spool file %s is unreadable (%s): moved to %s", Printable.of(file), reason, Printable.of(target));
+            LOG.unreadableMoved(Printable.of(file), reason, Printable.of(target));
         } catch (IOException e) {
-            LOG.warnf("Spool file %s is unreadable (%s) and cannot be moved into %s (%s): it is ignored", Printable.of(file), reason, corrupt,
+            LOG.unreadableIgnored(Printable.of(file), reason, corrupt,
                     Printable.of(e));
         }
     }
@@ -207,8 +205,7 @@ public final class Spool implements AutoCloseable {
             if (ReportFile.size(report) > settings.maxReportBytes()) {
                 // it could only get in by pushing out everything else, and still not fit
                 droppedFull++;
-                LOG.warnf("Report %d (%d bytes with the header) is larger than the spool's limit of %d bytes: dropped",
-                        report.reportId(), ReportFile.size(report), settings.maxReportBytes());
+                LOG.reportTooLarge(report.reportId(), ReportFile.size(report), settings.maxReportBytes());
                 return;
             }
             List<Entry> dropped;
@@ -342,7 +339,7 @@ public final class Spool implements AutoCloseable {
                 return;
             }
             boolean stored = lost.add(lostCount);
-            LOG.warnf("Spool %s: %d reports (%d bytes) could not be written and are lost at this stop; %s", dir, lostCount, lostBytes,
+            LOG.lostAtStop(dir, lostCount, lostBytes,
                     stored ? "the next run reports them in spool_lost (" + lost.total() + " since the spool was created)"
                             : "the count of lost reports could not be stored either");
         }
@@ -434,7 +431,7 @@ public final class Spool implements AutoCloseable {
             filesWritten++;
             if (writeFailing) {
                 writeFailing = false;
-                LOG.infof("Spool files are written to %s again", dir);
+                LOG.writingWorksAgain(dir);
             }
             return true;
         } catch (IOException e) {
@@ -442,9 +439,7 @@ public final class Spool implements AutoCloseable {
             deleteQuietly(temp);
             if (!writeFailing) {
                 writeFailing = true;
-                LOG.warnf("Cannot write spool file %s (%s): reports are kept in memory, at most %d or %d bytes (the oldest are dropped, "
-                        + "counted in spool_dropped_memory), until writing works again; what is still in memory at the stop is lost, "
-                        + "counted in spool_lost", target, e, settings.memoryMaxCount(), settings.memoryMaxBytes());
+                LOG.notWritten(target, e, settings.memoryMaxCount(), settings.memoryMaxBytes());
             }
             return false;
         }
@@ -476,7 +471,7 @@ public final class Spool implements AutoCloseable {
         }
         if (unlinked && !failed && deleteFailing) {
             deleteFailing = false;
-            LOG.infof("Spool files in %s are deleted again", dir);
+            LOG.deletingWorksAgain(dir);
         }
     }
 
@@ -496,7 +491,7 @@ public final class Spool implements AutoCloseable {
     private void deleteFailed(Path file, IOException e, boolean marked) {
         if (!deleteFailing) {
             deleteFailing = true;
-            LOG.warnf("Cannot delete spool file %s (%s): %s", file, e, marked
+            LOG.notDeleted(file, e, marked
                     ? "it is marked as delivered instead, and deleted at a start that can"
                     : "after a restart its report may be sent again or dropped as stale");
         }

@@ -74,7 +74,7 @@ class BigFilesTest {
         assertThat(report.customMetrics()).containsKey("uptime_seconds").doesNotContainKey("memory_total_bytes");
         assertThat(report.listeningTcpPorts()).isNotNull();
         assertThat(report.customMetrics().get("collector_errors")).isEqualTo(CustomValue.number(1));
-        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("memory:")
+        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("SKR0101: memory:")
                 .contains("larger than " + FileReader.MAX_FILE_SIZE + " bytes"));
     }
 
@@ -106,7 +106,7 @@ class BigFilesTest {
         assertThat(report.listeningTcpPorts()).isNull();
         assertThat(report.establishedConnections()).isNull();
         assertThat(report.customMetrics()).containsKeys("uptime_seconds", "memory_total_bytes");
-        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("listening_tcp_ports:")
+        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("SKR0101: listening_tcp_ports:")
                 .contains("line 2: a line longer than " + FileReader.MAX_LINE_SIZE + " bytes"));
     }
 
@@ -120,7 +120,7 @@ class BigFilesTest {
         Report report = collect(host);
 
         assertThat(report.listeningTcpPorts()).isNotNull();
-        assertThat(logged()).noneSatisfy(message -> assertThat(message).startsWith("listening_tcp_ports:"));
+        assertThat(logged()).noneSatisfy(message -> assertThat(message).startsWith("SKR0101: listening_tcp_ports:"));
     }
 
     @Test
@@ -134,7 +134,7 @@ class BigFilesTest {
 
         assertThat(report.listeningTcpPorts()).isNotNull();
         assertThat(report.customMetrics()).containsKeys("memory_total_bytes", "uptime_seconds");
-        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("interface addresses (net/fib_trie, net/route):")
+        assertThat(logged()).anySatisfy(message -> assertThat(message).startsWith("SKR0101: interface addresses (net/fib_trie, net/route):")
                 .contains("larger than"));
     }
 

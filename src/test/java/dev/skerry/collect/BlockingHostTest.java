@@ -149,7 +149,7 @@ class BlockingHostTest {
             assertThat(Duration.ofNanos(System.nanoTime() - nextStart)).as("skipped, not waited for").isLessThan(Duration.ofMillis(300));
             assertThat(next.build(1).customMetrics()).containsKey("uptime_seconds").doesNotContainKey("hung_late");
         }
-        assertThat(log.records()).extracting(CapturedLog::formatted).filteredOn(message -> message.startsWith("hung:")).hasSize(2)
+        assertThat(log.records()).extracting(CapturedLog::formatted).filteredOn(message -> message.startsWith("SKR0101: hung:")).hasSize(2)
                 .anySatisfy(message -> assertThat(message).contains("did not finish within 300 ms"))
                 .anySatisfy(message -> assertThat(message).contains("skipped until it finishes"));
 
@@ -158,6 +158,6 @@ class BlockingHostTest {
             Report.Builder again = Report.builder();
             return collection.collect(again) == 0 && again.build(1).customMetrics().containsKey("hung_late");
         });
-        assertThat(log.records()).extracting(CapturedLog::formatted).contains("hung: working again");
+        assertThat(log.records()).extracting(CapturedLog::formatted).contains("SKR0102: hung: working again");
     }
 }

@@ -59,7 +59,7 @@ class DefenderResponsesTest {
         responses.received(topics.rejected(), utf8("{\"reportId\":1003,\"status\":\"REJECTED\"}"));
 
         assertThat(logged.stream().map(CapturedLog::formatted).filter(line -> line.contains("accepted")).toList()).containsExactly(
-                "Device Defender accepted report 1001: the first acceptance since the start (further ones are counted in defender_accepted)");
+                "SKR0314: Device Defender accepted report 1001: the first acceptance since the start (further ones are counted in defender_accepted)");
         assertThat(responses.accepted.get()).isEqualTo(2);
     }
 

@@ -69,15 +69,15 @@ class PublisherStatusTest extends PublishingTestBase {
         assertThat(outage.lastProblem()).isNotNull();
         assertThat(outage.since()).isGreaterThanOrEqualTo(outage.lastAcknowledged());
         assertThat(status().describe()).contains("not connected since", "reports waiting: 2, the oldest from", "last problem: ");
-        String reminder = "Still not connected to localhost:" + broker.port() + ", since " + java.time.Instant.ofEpochMilli(outage.since())
+        String reminder = "SKR0307: Still not connected to localhost:" + broker.port() + ", since " + java.time.Instant.ofEpochMilli(outage.since())
                 + ": 2 reports waiting, the oldest from " + java.time.Instant.ofEpochMilli(4);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream().filter(reminder::equals).count() >= 2);
 
         broker.restart();
         await().atMost(Duration.ofSeconds(30)).until(() -> current().filter(s -> s.connected() && s.waiting() == 0 && s.acknowledged() == 5).isPresent());
         assertThat(status().lastProblem()).isNull();
-        await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream().anyMatch(line -> line.startsWith("Backlog delivered: 2 reports in ")));
-        assertThat(lines()).contains("Connected to localhost:" + broker.port() + ", replaying 2 reports");
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines().stream().anyMatch(line -> line.startsWith("SKR0306: Backlog delivered: 2 reports in ")));
+        assertThat(lines()).contains("SKR0305: Connected to localhost:" + broker.port() + ", replaying 2 reports");
         long reminders = lines().stream().filter(reminder::equals).count();
         Thread.sleep(1500);
         assertThat(lines().stream().filter(reminder::equals).count()).as("connected: no more reminders").isEqualTo(reminders);
