@@ -42,7 +42,8 @@ class MessagesTest {
 
     /** Every message interface; one a package that logs (checked against the *Messages.java sources). */
     static final List<Class<?>> INTERFACES = List.of(SkerryMessages.class, CollectMessages.class, GuardMessages.class,
-            PipelineMessages.class, ProvisionMessages.class, PublishMessages.class, ReportMessages.class, SpoolMessages.class);
+            PipelineMessages.class, ProvisionMessages.class, PublishMessages.class, ReportMessages.class, SpoolMessages.class,
+            dev.skerry.detect.DetectMessages.class);
 
     /** The ids of each package: [first, last]. */
     private static final Map<String, int[]> RANGES = Map.of(
@@ -53,7 +54,8 @@ class MessagesTest {
             "dev.skerry.provision", new int[] {600, 699},
             "dev.skerry", new int[] {700, 719},
             "dev.skerry.guard", new int[] {720, 739},
-            "dev.skerry.report", new int[] {740, 759});
+            "dev.skerry.report", new int[] {740, 759},
+            "dev.skerry.detect", new int[] {800, 899});
 
     private static final Path SOURCES = Path.of("src/main/java");
     private static final Pattern ID = Pattern.compile("SKR(\\d{4}): (.*)", Pattern.DOTALL);

@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
 
 import dev.skerry.config.Format;
 import dev.skerry.publish.PriorityLane;
@@ -23,7 +22,7 @@ import io.smallrye.mutiny.Uni;
  */
 final class AlarmLane implements PriorityLane, AlarmSink, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(AlarmLane.class);
+    private static final DetectMessages LOG = DetectMessages.of(AlarmLane.class);
 
     private final Spool spool;
     private final String topic;

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +20,7 @@ import dev.skerry.files.SmallFiles;
  */
 final class AlarmState {
 
-    private static final Logger LOG = Logger.getLogger(AlarmState.class);
+    private static final DetectMessages LOG = DetectMessages.of(AlarmState.class);
     static final String FILE = "alarms.json";
     static final long MAX_BYTES = 256 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +40,7 @@ final class AlarmState {
             JsonNode saved = root.path("alarms");
             if (!root.path("securityProfileName").asText().equals(profile)) {
                 if (saved.size() > 0) {
-                    LOG.warnf("%s holds alarms of security profile '%s', not '%s': they are forgotten", file, root.path("securityProfileName").asText(), profile);
+                    LOG.otherProfilesAlarms(file, root.path("securityProfileName").asText(), profile);
                 }
             } else {
                 for (var entries = saved.fields(); entries.hasNext();) {
@@ -55,7 +54,7 @@ final class AlarmState {
         } catch (NoSuchFileException e) {
             // no alarm was ever raised here
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("Cannot read %s (%s): alarms still true are raised again", file, e.getMessage());
+            LOG.stateUnreadable(file, e.getMessage());
         }
         written = Map.copyOf(alarms);
         return alarms;
@@ -74,7 +73,7 @@ final class AlarmState {
             SmallFiles.replace(file, root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             written = Map.copyOf(alarms);
         } catch (IOException e) {
-            LOG.warnf("Cannot write %s (%s): after a restart, alarms still true would be raised again", file, e.getMessage());
+            LOG.stateNotWritten(file, e.getMessage());
         }
     }
 }

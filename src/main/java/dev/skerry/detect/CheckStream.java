@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
 
 import dev.skerry.collect.Collection;
 import dev.skerry.report.Report;
@@ -27,7 +26,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
  */
 final class CheckStream implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(CheckStream.class);
+    private static final DetectMessages LOG = DetectMessages.of(CheckStream.class);
 
     private final Collection collection;
     private final Detector detector;
@@ -51,10 +50,10 @@ final class CheckStream implements AutoCloseable {
                 .onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> Uni.createFrom().item(this::check).runSubscriptionOn(checks)
                         .onFailure().recoverWithItem(failure -> {
-                            LOG.error("A check failed; the next one runs as planned", failure);
+                            LOG.checkFailed(failure);
                             return false;
                         }))
-                .subscribe().with(done -> { }, failure -> LOG.error("The check stream ended; this is a bug", failure));
+                .subscribe().with(done -> { }, failure -> LOG.streamEnded(failure));
     }
 
     /** One check; never throws an Exception. */
@@ -65,7 +64,7 @@ final class CheckStream implements AutoCloseable {
             detector.check(builder.build(0));
             return true;
         } catch (Exception | StackOverflowError e) {
-            LOG.errorf(e, "A check failed; the next one runs as planned");
+            LOG.checkFailed(e);
             return false;
         }
     }

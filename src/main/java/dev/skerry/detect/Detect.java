@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.jboss.logging.Logger;
 
 import dev.skerry.collect.Collection;
 import dev.skerry.collect.Collector;
@@ -23,7 +22,7 @@ import dev.skerry.spool.SpoolSettings;
  */
 public final class Detect implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(Detect.class);
+    private static final DetectMessages LOG = DetectMessages.of(Detect.class);
     /** Ports are at most 65535 per protocol; destinations are all evaluated, not the report's first fifty. */
     static final int CHECK_LIST_LIMIT = Integer.MAX_VALUE;
     static final long SPOOL_MAX_BYTES = 4 * 1024 * 1024;
@@ -67,7 +66,7 @@ public final class Detect implements AutoCloseable {
         Spool spool = Spool.open(new SpoolSettings(stateDir.resolve("alarms"), SPOOL_MAX_BYTES, SPOOL_MAX_COUNT, SpoolMode.DISK, Duration.ZERO),
                 Clock.systemUTC());
         if (spool.size() > 0) {
-            LOG.infof("%d alarm events from before the restart wait for the broker", spool.size());
+            LOG.alarmsWaiting(spool.size());
         }
         lane = new AlarmLane(spool, topicTemplate.replace("{thing}", thing), ackTimeout, retry);
         publisher.addPriorityLane(lane);
@@ -94,7 +93,7 @@ public final class Detect implements AutoCloseable {
         var detector = new Detector(profile, thing, evaluator, state, sink, Clock.systemUTC());
         stream = new CheckStream(collection(profile, paths), detector);
         stream.start(interval);
-        LOG.infof("Detect: security profile '%s', %d behaviors, a check every %s reading %s", profile.name(), profile.behaviors().size(),
+        LOG.started(profile.name(), profile.behaviors().size(),
                 dev.skerry.config.Checks.describe(interval), String.join(", ", profile.collectors()));
     }
 

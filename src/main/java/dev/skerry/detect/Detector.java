@@ -3,7 +3,6 @@ package dev.skerry.detect;
 import java.time.Clock;
 import java.util.List;
 
-import org.jboss.logging.Logger;
 
 import dev.skerry.report.Report;
 
@@ -13,7 +12,7 @@ import dev.skerry.report.Report;
  */
 final class Detector {
 
-    private static final Logger LOG = Logger.getLogger(Detector.class);
+    private static final DetectMessages LOG = DetectMessages.of(Detector.class);
 
     private final Profile profile;
     private final String thing;
@@ -41,13 +40,13 @@ final class Detector {
         for (AlarmEvent event : events) {
             byte[] json = Events.json(event, thing, profile.name());
             boolean suppressed = event.behavior().suppressAlerts();
-            LOG.warnf("%s: behavior '%s' (%s)%s: %s", event.type().text, event.behavior().name(), event.behavior().metric().name(),
+            LOG.event(event.type().text, event.behavior().name(), event.behavior().metric().name(),
                     suppressed ? ", alerts suppressed" : "", new String(json, java.nio.charset.StandardCharsets.UTF_8));
             if (!suppressed) {
                 try {
                     sink.emit(json);
                 } catch (Exception e) {
-                    LOG.errorf("The %s event of behavior '%s' could not be kept: %s", event.type().text, event.behavior().name(), e.toString());
+                    LOG.eventNotKept(event.type().text, event.behavior().name(), e.toString());
                 }
             }
         }
