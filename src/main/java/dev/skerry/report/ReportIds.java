@@ -23,8 +23,9 @@ import dev.skerry.files.SmallFiles;
  * break that, or a clock found stepped against the time since boot, is written at once (rare:
  * after a step). So a start in the same boot knows a bound on every id of a run killed without a
  * clean stop, and when its clock agrees with the time since boot (not stepped) ids follow the
- * clock, ahead by at most L (at least {@value #LEAD_MILLIS} ms) plus that disagreement. Otherwise (another boot, a stepped clock, a file
- * without an anchor) ids continue above the ceiling, at most ten minutes ahead of a sane clock;
+ * clock, ahead by at most L (at least {@value #LEAD_MILLIS} ms) plus that disagreement.
+ * Otherwise (another boot, a stepped clock, a file without an anchor) ids continue above the
+ * ceiling, at most ten minutes ahead of a sane clock;
  * while ids are ahead of the clock the ceiling moves only {@value #AHEAD_RESERVE} ids past them,
  * so that the jumps of a crash loop do not add up.
  */
