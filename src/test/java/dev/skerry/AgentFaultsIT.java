@@ -324,6 +324,29 @@ class AgentFaultsIT {
                 .note("seconds=" + Duration.ofNanos(System.nanoTime() - started).toSeconds()).check();
     }
 
+    @Test
+    @Timeout(120)
+    void afterASigkillTheFirstReportIdFollowsTheClock() throws Exception {
+        Process agent = AgentProcess.start(state, Map.of("SKERRY_INTERVAL", "1s"));
+        AgentProcess.drain(agent.getErrorStream());
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+        long last = 0;
+        for (int i = 0; i < 3; i++) {
+            last = id(JSON.readTree(stdout.readLine()));
+        }
+        agent.destroyForcibly(); // SIGKILL: no clean stop stores the last id
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        long before = System.currentTimeMillis();
+        AgentProcess.Run restarted = AgentProcess.run(state, Map.of("SKERRY_ONCE", "true"));
+        long after = System.currentTimeMillis();
+        assertThat(restarted.exitCode()).as(restarted.stderr()).isZero();
+        long first = id(JSON.readTree(restarted.stdout()));
+
+        System.out.println("sigkill-restart: last report_id " + last + ", first after restart " + first + ", clock " + before + ".." + after);
+        assertThat(first).isGreaterThan(last).isBetween(before, after + 3_000);
+    }
+
     /** libfaketime from Debian's faketime package, if installed. */
     private static Optional<Path> libfaketime() {
         try (Stream<Path> dirs = Files.list(Path.of("/usr/lib"))) {

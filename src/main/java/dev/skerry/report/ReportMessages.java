@@ -29,4 +29,8 @@ public interface ReportMessages extends BasicLogger {
     @LogMessage(level = Logger.Level.WARN)
     @Message(id = 742, value = "Cannot store the report id ceiling in %s (%s): ids stay increasing while skerry runs, not across a restart")
     void ceilingNotStored(Object file, Object problem);
+
+    @LogMessage(level = Logger.Level.WARN)
+    @Message(id = 743, value = "The report id ceiling in %s has an unknown anchor: ids continue above the ceiling")
+    void unknownAnchor(Object file);
 }

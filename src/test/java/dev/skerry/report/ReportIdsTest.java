@@ -2,6 +2,7 @@ package dev.skerry.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +14,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportIdsTest {
+
+    /** A boot the test sets by hand: its id and the time since it. */
+    static final class FakeBoot implements BootClock {
+        volatile String id = "0b6c1c8e-5a8f-4d2e-9c1e-2f0d6a7b8c9d";
+        final AtomicLong sinceBoot = new AtomicLong(3_600_000);
+        volatile boolean unreadable;
+
+        @Override
+        public String bootId() throws IOException {
+            if (unreadable) {
+                throw new IOException("no boot id");
+            }
+            return id;
+        }
+
+        @Override
+        public long sinceBootMillis() throws IOException {
+            if (unreadable) {
+                throw new IOException("no uptime");
+            }
+            return sinceBoot.get();
+        }
+    }
+
+    /** A wall clock and a boot whose time passes together, unless the test steps the clock or reboots. */
+    static final class Machine {
+        final SteppedClock clock = new SteppedClock(1_795_614_503_000L);
+        final FakeBoot boot = new FakeBoot();
+
+        ReportIds ids(Path state) {
+            return new ReportIds(clock, state, boot);
+        }
+
+        void advance(long millis) {
+            clock.millis.addAndGet(millis);
+            boot.sinceBoot.addAndGet(millis);
+        }
+
+        void reboot(String id) {
+            boot.id = id;
+            boot.sinceBoot.set(20_000);
+        }
+    }
 
     /** A wall clock the test sets by hand. */
     static final class SteppedClock extends Clock {
@@ -78,18 +122,18 @@ class ReportIdsTest {
 
     @Test
     void theStateFileIsWrittenOncePerReserveNotPerReport(@TempDir Path state) throws Exception {
-        SteppedClock clock = new SteppedClock(1_795_614_503_000L);
-        ReportIds ids = new ReportIds(clock, state);
+        Machine machine = new Machine();
+        ReportIds ids = machine.ids(state);
         ids.next();
         String stored = Files.readString(state.resolve(ReportIds.FILE));
 
         for (int i = 0; i < 9; i++) {
-            clock.millis.addAndGet(60_000);
+            machine.advance(60_000);
             ids.next();
         }
 
         assertThat(Files.readString(state.resolve(ReportIds.FILE))).as("ten reports a minute apart, one write").isEqualTo(stored);
-        clock.millis.addAndGet(60_000);
+        machine.advance(60_000);
         ids.next();
         assertThat(Files.readString(state.resolve(ReportIds.FILE))).isNotEqualTo(stored);
     }
