@@ -41,6 +41,11 @@ final class Renewal {
     private final Options options;
     private final TlsMaterial.Authorities authorities;
     private final Clock clock;
+    /** One for every attempt, so that a refusal repeated by the next attempt is not logged again. */
+    private final Provisioner provisioner;
+    private volatile Identity current;
+    private Instant announced;
+    private String lastProblem;
 
     Renewal(Vertx vertx, IdentityStore store, Provisioner.Settings settings, Options options, TlsMaterial.Authorities authorities, Clock clock) {
         this.vertx = vertx;
@@ -49,6 +54,9 @@ final class Renewal {
         this.options = options;
         this.authorities = authorities;
         this.clock = clock;
+        this.provisioner = new Provisioner(store.renewal(), settings,
+                (requests, problems) -> new ClaimSession(vertx, options.of(current, authorities.with(current.certificate(), current.key())), requests,
+                        problems), clock);
     }
 
     static Instant notAfter(Path certificate) throws IOException {
@@ -63,19 +71,33 @@ final class Renewal {
         return notAfter(identity.certificate()).minus(renewBefore).isBefore(clock.instant());
     }
 
+    /** How long until the certificate enters the window; zero or less once it has. */
+    Duration untilDue(Identity identity, Duration renewBefore) throws IOException {
+        return Duration.between(clock.instant(), notAfter(identity.certificate()).minus(renewBefore));
+    }
+
     /** The identity to publish with: the renewed one, or the working one when renewal did not succeed within the time given. */
     Identity renew(Identity working, Duration within) throws IOException, InterruptedException {
+        return attempt(working, within).orElse(working);
+    }
+
+    /**
+     * The renewed identity, switched to; empty when renewal did not succeed within the time given and the working
+     * identity stays. Each distinct failure is logged once until it changes, across attempts.
+     */
+    synchronized Optional<Identity> attempt(Identity working, Duration within) throws IOException, InterruptedException {
         Instant expires = notAfter(working.certificate());
-        LOG.infof("The device certificate expires at %s, within SKERRY_RENEW_BEFORE: renewing it with a new key", expires);
-        TlsMaterial current = authorities.with(working.certificate(), working.key());
+        if (!expires.equals(announced)) {
+            announced = expires;
+            LOG.infof("The device certificate expires at %s, within SKERRY_RENEW_BEFORE: renewing it with a new key", expires);
+        }
+        current = working;
         IdentityStore next = store.renewal();
-        Provisioner provisioner = new Provisioner(next, settings,
-                (requests, problems) -> new ClaimSession(vertx, options.of(working, current), requests, problems), clock);
         Optional<Identity> renewed = provisioner.identity(System.nanoTime() + within.toNanos());
         if (renewed.isEmpty()) {
-            LOG.warnf("Renewal did not complete within %s: publishing with the working certificate (valid until %s); the next start tries again",
-                    dev.skerry.config.Checks.describe(within), expires);
-            return working;
+            problem(String.format("Renewal did not complete within %s: publishing with the working certificate (valid until %s); it is tried again later",
+                    dev.skerry.config.Checks.describe(within), expires));
+            return Optional.empty();
         }
         boolean accepted;
         try (ClaimSession test = new ClaimSession(vertx, options.of(renewed.get(), authorities.with(renewed.get().certificate(), renewed.get().key())),
@@ -83,14 +105,22 @@ final class Renewal {
             accepted = test.connects(settings.answerTimeout());
         }
         if (!accepted) {
-            LOG.warnf("The broker did not accept a connection with the renewed certificate within %s: it is discarded and the working one"
-                    + " (valid until %s) kept", dev.skerry.config.Checks.describe(settings.answerTimeout()), expires);
+            problem(String.format("The broker did not accept a connection with the renewed certificate within %s: it is discarded and the working one"
+                    + " (valid until %s) kept", dev.skerry.config.Checks.describe(settings.answerTimeout()), expires));
             next.discard();
-            return working;
+            return Optional.empty();
         }
         store.switchTo(next);
         Identity switched = store.identity().orElseThrow(() -> new IOException("the renewed identity vanished while switching"));
         LOG.infof("Switched to the renewed certificate (valid until %s); the old key and certificate are removed", notAfter(switched.certificate()));
-        return switched;
+        lastProblem = null;
+        return Optional.of(switched);
+    }
+
+    private void problem(String problem) {
+        if (!problem.equals(lastProblem)) {
+            lastProblem = problem;
+            LOG.warn(problem);
+        }
     }
 }
