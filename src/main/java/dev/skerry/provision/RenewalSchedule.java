@@ -57,13 +57,21 @@ final class RenewalSchedule implements AutoCloseable {
                     Identity working = store.identity().orElseThrow(() -> new IOException("no device identity in " + store.dir()));
                     Duration untilDue = renewal.untilDue(working, renewBefore);
                     if (untilDue.isNegative() || untilDue.isZero()) {
-                        if (renewal.attempt(working, within).isPresent()) {
+                        java.util.Optional<Identity> next = renewal.attempt(working, within);
+                        if (next.isPresent()) {
                             failures = 0;
                             lastProblem = null;
                             renewed.run();
-                            continue; // looks at the new certificate's expiry at once
+                            Duration left = renewal.untilDue(next.get(), renewBefore);
+                            if (!left.isNegative() && !left.isZero()) {
+                                continue; // looks at the new certificate's expiry at once
+                            }
+                            problem("The renewed device certificate expires within SKERRY_RENEW_BEFORE too (its issuer gives shorter lives):"
+                                    + " renewing it again in " + dev.skerry.config.Checks.describe(CHECK_EVERY));
+                            wait = CHECK_EVERY;
+                        } else {
+                            wait = backoff.delay(failures++);
                         }
-                        wait = backoff.delay(failures++);
                     } else {
                         wait = untilDue.compareTo(CHECK_EVERY) < 0 ? untilDue : CHECK_EVERY;
                     }
