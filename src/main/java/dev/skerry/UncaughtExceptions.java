@@ -1,10 +1,10 @@
 package dev.skerry;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
+
+import dev.skerry.log.OncePerCause;
 
 /**
  * The last line of defence: an exception that escapes any thread is logged (once per distinct
@@ -16,14 +16,14 @@ final class UncaughtExceptions implements Thread.UncaughtExceptionHandler {
     private static final Logger LOG = Logger.getLogger(UncaughtExceptions.class);
     private static final int MAX_REMEMBERED = 64;
 
-    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final OncePerCause seen = OncePerCause.distinct(MAX_REMEMBERED);
     final AtomicLong count = new AtomicLong();
 
     @Override
     public void uncaughtException(Thread thread, Throwable failure) {
         count.incrementAndGet();
         String cause = failure.getClass().getName() + ": " + failure.getMessage();
-        if (seen.size() < MAX_REMEMBERED && seen.add(cause)) {
+        if (seen.first(cause)) {
             LOG.errorf(failure, "Uncaught exception in thread %s (logged once per cause; skerry keeps running)", thread.getName());
         }
     }

@@ -51,7 +51,8 @@ class BalenaAppTest {
         assertThat(service.path("read_only").isBoolean() && service.path("read_only").asBoolean()).as("read_only: true").isTrue();
         assertThat(texts(service.path("cap_drop"))).containsExactly("ALL");
         assertThat(texts(service.path("security_opt"))).containsExactly("no-new-privileges");
-        assertThat(texts(service.path("tmpfs"))).singleElement().asString().startsWith("/tmp:").contains("noexec", "nosuid", "size=");
+        // plain: the balena supervisor drops tmpfs options, so a file that wrote some would promise what is not kept
+        assertThat(texts(service.path("tmpfs"))).containsExactly("/tmp");
         assertThat(service.path("restart").asText()).isEqualTo("always");
         assertThat(service.path("mem_limit").asText()).matches("[1-9][0-9]*m");
         assertThat(service.path("pids_limit").asInt()).isBetween(32, 512);

@@ -1,12 +1,11 @@
 package dev.skerry.collect;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.OncePerCause;
 import dev.skerry.log.Printable;
 
 /** Logs each distinct problem of a source once, and its recovery once, instead of once per cycle; from any thread. */
@@ -16,16 +15,15 @@ final class ProblemLog {
     private static final int MAX_CAUSES = 32;
 
     private final Logger log;
-    private final Map<String, Set<String>> seen = new HashMap<>();
+    private final Map<String, OncePerCause> seen = new HashMap<>();
 
     ProblemLog(Logger log) {
         this.log = log;
     }
 
     synchronized void failed(String source, Throwable cause) {
-        Set<String> causes = seen.computeIfAbsent(source, key -> new HashSet<>());
-        String key = cause.getClass().getName() + ": " + cause.getMessage();
-        if (causes.size() < MAX_CAUSES && causes.add(key)) {
+        OncePerCause causes = seen.computeIfAbsent(source, key -> OncePerCause.distinct(MAX_CAUSES));
+        if (causes.first(cause.getClass().getName() + ": " + cause.getMessage())) {
             // the message quotes the host's files (a module name with a NUL in it): escaped
             log.warnf("%s: %s (logged once; the rest of the report goes on)", Printable.of(source), Printable.of(describe(cause)));
         }

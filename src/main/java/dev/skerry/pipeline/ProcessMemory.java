@@ -15,6 +15,8 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.OncePerCause;
+
 import dev.skerry.collect.FileBytes;
 import dev.skerry.collect.FileReader;
 import dev.skerry.collect.Lines;
@@ -39,7 +41,7 @@ public final class ProcessMemory implements HealthSource {
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private long collectionsSeen = -1;
     private long heapAfterLastGc = -1;
-    private final Set<String> logged = new HashSet<>();
+    private final OncePerCause logged = OncePerCause.distinct(32);
 
     public ProcessMemory() {
         this(Path.of("/proc/self/status"));
@@ -130,7 +132,7 @@ public final class ProcessMemory implements HealthSource {
     }
 
     private void logOnce(String metric, Throwable cause) {
-        if (logged.add(metric + cause.getClass().getName())) {
+        if (logged.first(metric + cause.getClass().getName())) {
             LOG.warnf("%s left out: %s (logged once)", metric, cause instanceof MalformedFileException ? cause.getMessage() : cause.toString());
         }
     }

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.skerry.log.OncePerCause;
 import dev.skerry.provision.ClaimSession.Answer;
 import dev.skerry.provision.ClaimSession.NoAnswer;
 import dev.skerry.provision.IdentityStore.Identity;
@@ -57,7 +58,7 @@ final class Provisioner {
     private final Connector connector;
     private final Clock clock;
     private ClaimSession session;
-    private String lastProblem;
+    private final OncePerCause problems = OncePerCause.untilItChanges();
 
     /** Opens the claim connection, subscribed to the answers of requests, its problems given to problems. */
     interface Connector {
@@ -162,7 +163,7 @@ final class Provisioner {
         store.storeCertificate(pem, token, id, clock.instant());
         LOG.infof("Fleet provisioning: certificate %s issued for the device key (valid until %s); registering the thing with template %s", id,
                 certificate.getNotAfter().toInstant(), settings.template());
-        lastProblem = null;
+        problems.clear();
         return Step.PROGRESS;
     }
 
@@ -188,7 +189,7 @@ final class Provisioner {
         store.complete(thing);
         LOG.infof("Fleet provisioning: registered as thing '%s' with certificate %s; the claim certificate is not used again", thing,
                 pending.certificateId());
-        lastProblem = null;
+        problems.clear();
         return Step.PROGRESS;
     }
 
@@ -220,9 +221,8 @@ final class Provisioner {
     }
 
     /** Logged once until it changes. */
-    synchronized void problem(String problem) {
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+    void problem(String problem) {
+        if (problems.first(problem)) {
             LOG.warn(problem);
         }
     }

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.OncePerCause;
+
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.mqtt.session.SessionEvent;
 import io.smallrye.reactive.messaging.mqtt.session.SessionState;
@@ -35,7 +37,7 @@ final class Connection {
     /** Why skerry itself is dropping the connection: that disconnect is no new problem of the broker's. */
     private volatile String dropping;
     private volatile String lastDropped;
-    private volatile String lastProblem;
+    private final OncePerCause problems = OncePerCause.untilItChanges();
     private volatile long since = System.currentTimeMillis();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong problemsLogged = new AtomicLong();
@@ -64,7 +66,7 @@ final class Connection {
             since = System.currentTimeMillis();
             context = Vertx.currentContext();
             LOG.infof("Connected to %s; publishing to %s", broker, topic);
-            lastProblem = null;
+            problems.clear();
             up.complete(null);
         } else if (event.getSessionState() == SessionState.DISCONNECTED) {
             boolean wasUp = up.isDone();
@@ -114,15 +116,14 @@ final class Connection {
 
     /** Logged once until it changes; a report delivered clears it. */
     void problem(String problem, String consequence) {
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+        if (problems.first(problem)) {
             problemsLogged.incrementAndGet();
             LOG.warnf("%s%s", problem, consequence);
         }
     }
 
     void delivered() {
-        lastProblem = null;
+        problems.clear();
     }
 
     /** skerry drops the connection and dials again, with the session's backoff. */
@@ -145,7 +146,7 @@ final class Connection {
     }
 
     String lastProblem() {
-        return lastProblem;
+        return problems.last();
     }
 
     long problemsLogged() {

@@ -3,12 +3,13 @@ package dev.skerry.publish;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
+
+import dev.skerry.log.OncePerCause;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +47,7 @@ final class DefenderResponses {
 
     private final Topics topics;
     private final Set<Long> sent = new LinkedHashSet<>();
-    private final Set<String> loggedCodes = new HashSet<>();
+    private final OncePerCause loggedCodes = OncePerCause.distinct(MAX_CODES);
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong unmatched = new AtomicLong();
@@ -98,13 +99,12 @@ final class DefenderResponses {
         rejected.incrementAndGet();
         String code = document == null ? "unparsable" : document.path("statusDetails").path("ErrorCode").asText("unknown");
         code = printable(code.getBytes(StandardCharsets.UTF_8), MAX_CODE_CHARS);
-        boolean first;
+        boolean first = loggedCodes.first(code);
         boolean full = false;
-        synchronized (loggedCodes) {
-            first = loggedCodes.size() < MAX_CODES && loggedCodes.add(code);
-            if (!first && loggedCodes.size() >= MAX_CODES && !loggedCodes.contains(code) && !codesFullLogged) {
+        if (!first && loggedCodes.remembered() >= MAX_CODES && !loggedCodes.knows(code)) {
+            synchronized (this) {
+                full = !codesFullLogged;
                 codesFullLogged = true;
-                full = true;
             }
         }
         if (first) {
@@ -117,9 +117,7 @@ final class DefenderResponses {
     }
 
     int rememberedCodes() {
-        synchronized (loggedCodes) {
-            return loggedCodes.size();
-        }
+        return loggedCodes.remembered();
     }
 
     private void warn(String format, Object... parameters) {

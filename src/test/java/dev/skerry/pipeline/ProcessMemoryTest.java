@@ -1,7 +1,6 @@
 package dev.skerry.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,7 +23,9 @@ class ProcessMemoryTest {
         System.gc();
         Report.Builder builder = Report.builder();
 
+        long rssBefore = vmRssFromStatus();
         new ProcessMemory().contribute(builder);
+        long rssAfter = vmRssFromStatus();
         Report report = builder.build(1);
 
         assertThat(builder.rejected()).isEmpty();
@@ -32,7 +33,8 @@ class ProcessMemoryTest {
         long maxHeap = Runtime.getRuntime().maxMemory();
         assertThat(heap).isPositive().isLessThanOrEqualTo(maxHeap);
         long rss = number(report, "rss_bytes");
-        assertThat(rss).isCloseTo(vmRssFromStatus(), withinPercentage(20)).isGreaterThan(heap);
+        // the JVM's resident set moves between two readings (a collection gives pages back): within those taken around it
+        assertThat(rss).isBetween(Math.min(rssBefore, rssAfter) * 9 / 10, Math.max(rssBefore, rssAfter) * 11 / 10).isGreaterThan(heap);
     }
 
     @Test
