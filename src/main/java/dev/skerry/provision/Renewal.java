@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.OncePerCause;
 import dev.skerry.provision.IdentityStore.Identity;
 import dev.skerry.publish.TlsMaterial;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
@@ -45,7 +46,7 @@ final class Renewal {
     private final Provisioner provisioner;
     private volatile Identity current;
     private Instant announced;
-    private String lastProblem;
+    private final OncePerCause problems = OncePerCause.untilItChanges();
 
     Renewal(Vertx vertx, IdentityStore store, Provisioner.Settings settings, Options options, TlsMaterial.Authorities authorities, Clock clock) {
         this.vertx = vertx;
@@ -113,13 +114,12 @@ final class Renewal {
         store.switchTo(next);
         Identity switched = store.identity().orElseThrow(() -> new IOException("the renewed identity vanished while switching"));
         LOG.infof("Switched to the renewed certificate (valid until %s); the old key and certificate are removed", notAfter(switched.certificate()));
-        lastProblem = null;
+        problems.clear();
         return Optional.of(switched);
     }
 
     private void problem(String problem) {
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+        if (problems.first(problem)) {
             LOG.warn(problem);
         }
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.jboss.logging.Logger;
 
+import dev.skerry.log.OncePerCause;
 import dev.skerry.provision.IdentityStore.Identity;
 import dev.skerry.publish.JitteredBackoff;
 
@@ -30,7 +31,7 @@ final class RenewalSchedule implements AutoCloseable {
     private final Runnable renewed;
     private final JitteredBackoff backoff;
     private final Thread thread;
-    private String lastProblem;
+    private final OncePerCause problems = OncePerCause.untilItChanges();
 
     RenewalSchedule(IdentityStore store, Renewal renewal, Duration renewBefore, Duration within, Runnable renewed, JitteredBackoff backoff) {
         this.store = store;
@@ -60,7 +61,7 @@ final class RenewalSchedule implements AutoCloseable {
                         java.util.Optional<Identity> next = renewal.attempt(working, within);
                         if (next.isPresent()) {
                             failures = 0;
-                            lastProblem = null;
+                            problems.clear();
                             renewed.run();
                             Duration left = renewal.untilDue(next.get(), renewBefore);
                             if (!left.isNegative() && !left.isZero()) {
@@ -96,8 +97,7 @@ final class RenewalSchedule implements AutoCloseable {
     }
 
     private void problem(String problem) {
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
+        if (problems.first(problem)) {
             LOG.warn(problem);
         }
     }
