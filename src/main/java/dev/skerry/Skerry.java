@@ -71,6 +71,10 @@ public class Skerry implements QuarkusApplication {
     @Inject
     Vertx vertx;
 
+    /** The provisioned identity's renewal while running, stopped before the publisher. */
+    private AutoCloseable renewals = () -> {
+    };
+
     /** A configuration problem found after start: reported like the early ones, exit 78. */
     private static final class ConfigurationError extends Exception {
         ConfigurationError(String message) {
@@ -147,6 +151,7 @@ public class Skerry implements QuarkusApplication {
             if (detect != null) {
                 detect.close();
             }
+            closeQuietly(renewals);
             publisher.close(config.shutdownGrace());
         }
     }
@@ -236,11 +241,15 @@ public class Skerry implements QuarkusApplication {
         var mqtt = config.mqtt();
         var settings = new Publisher.Settings(mqtt.qos() == 0 ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE, mqtt.retain(),
                 mqtt.ackTimeout(), config.spool().replayRate(), mqtt.maxInflight(), config.retry().base(), config.retry().max());
-        var rotation = config.tls().cert().isPresent() && config.tls().key().isPresent()
+        var rotation = provisioned != null ? CertificateRotation.install(options, tls, provisioned.certificate(), provisioned.key())
+                : config.tls().cert().isPresent() && config.tls().key().isPresent()
                 ? CertificateRotation.install(options, tls, config.tls().cert().get(), config.tls().key().get()) : null;
         Publisher publisher = new Publisher(vertx, options, spool, topics, settings, tls.clientCertificate(), Clock.systemUTC());
         if (rotation != null) {
             rotation.onChange(publisher::clientCertificateChanged);
+        }
+        if (provisioned != null && !config.once()) {
+            renewals = provisioned.renewWhileRunning(() -> publisher.reconnect("the device certificate was renewed", rotation::check));
         }
         publisher.reportStatusTo(stateDir);
         if (detect != null) {
@@ -273,6 +282,14 @@ public class Skerry implements QuarkusApplication {
             LOG.onceFailed(e);
         }
         return 1;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debugf("Stopping renewal: %s", e);
+        }
     }
 
     private static int runUntilStopped(Pipeline pipeline, Duration interval) {

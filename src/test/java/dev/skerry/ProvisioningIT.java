@@ -131,7 +131,7 @@ class ProvisioningIT {
     }
 
     @Test
-    void aCertificateThatExpiresWithinTheRenewalWindowIsReplacedAtStart() throws Exception {
+    void aCertificateThatExpiresWithinTheRenewalWindowIsReplacedAfterStartWhileReportsGoOut() throws Exception {
         responder.validity = Duration.ofDays(10);
         stop(firstProvisioned());
         reports.clearMessages(); // only reports of the next start count
@@ -141,12 +141,12 @@ class ProvisioningIT {
 
         Process again = agent("SKERRY_RENEW_BEFORE", "30d");
         reports.awaitMessages(1, WAIT);
+        await().atMost(WAIT).until(() -> responder.registrations.get() >= 2 && !Files.exists(state.resolve("identity.renewal"))
+                && !Files.exists(state.resolve("identity.old"))); // the switch ends with identity.old/ removed
         assertThat(Files.readAllBytes(identity("device.key"))).isNotEqualTo(key);
         assertThat(Files.readString(identity("certificate.pem"))).isNotEqualTo(certificate);
         assertThat(responder.requests).hasValue(2);
         assertThat(identityFiles()).containsExactlyInAnyOrder("device.key", "device.pub", "certificate.pem", "thing-name");
-        assertThat(state.resolve("identity.renewal")).doesNotExist();
-        assertThat(state.resolve("identity.old")).doesNotExist();
         stop(again);
     }
 
@@ -154,18 +154,73 @@ class ProvisioningIT {
     void aRenewedCertificateTheBrokerRefusesKeepsTheWorkingIdentityPublishing() throws Exception {
         responder.validity = Duration.ofDays(10);
         stop(firstProvisioned());
-        reports.clearMessages(); // only reports of the next start count
         byte[] key = Files.readAllBytes(identity("device.key"));
         String certificate = Files.readString(identity("certificate.pem"));
         responder.rogue = true;
 
         Process again = agent("SKERRY_RENEW_BEFORE", "30d");
-        reports.awaitMessages(1, WAIT);
+        await().atMost(WAIT).until(() -> responder.registrations.get() >= 2 && !Files.exists(state.resolve("identity.renewal")));
         assertThat(responder.requests).as("a renewal was asked for").hasValue(2);
+        reports.clearMessages(); // reports after the refused renewal
+        reports.awaitMessages(1, WAIT);
         assertThat(Files.readAllBytes(identity("device.key"))).isEqualTo(key);
         assertThat(Files.readString(identity("certificate.pem"))).isEqualTo(certificate);
-        assertThat(state.resolve("identity.renewal")).doesNotExist();
         stop(again);
+    }
+
+    @Test
+    void aRunningAgentRenewsWithoutARestartAndTheBrokerThenSeesTheNewCertificate() throws Exception {
+        // the first certificate enters the 30d window some 45s after it is issued, while this agent runs
+        responder.validity = Duration.ofDays(30).plusSeconds(45);
+        Process agent = agent("SKERRY_RENEW_BEFORE", "30d");
+        CompletableFuture<String> stderr = AgentProcess.drain(agent.getErrorStream());
+        CompletableFuture<String> stdout = AgentProcess.drain(agent.getInputStream());
+        reports.awaitMessages(1, WAIT);
+        byte[] key = Files.readAllBytes(identity("device.key"));
+        responder.validity = Duration.ofDays(365);
+        responder.commonName = "dev-1-renewed"; // tells the renewed certificate from the first in the broker's log
+        assertThat(broker.logText()).doesNotContain("u'dev-1-renewed'");
+        assertThat(responder.requests).as("not due yet at start").hasValue(1);
+
+        await().atMost(WAIT).until(() -> broker.logText().contains("as prov-dev-1 (p2, c1, k60, u'dev-1-renewed')"));
+        assertThat(agent.isAlive()).isTrue();
+        assertThat(responder.requests).hasValue(2);
+        assertThat(Files.readAllBytes(identity("device.key"))).isNotEqualTo(key);
+        assertThat(identityFiles()).containsExactlyInAnyOrder("device.key", "device.pub", "certificate.pem", "thing-name");
+        assertThat(state.resolve("identity.renewal")).doesNotExist();
+        assertThat(state.resolve("identity.old")).doesNotExist();
+        assertThat(broker.logText()).as("the test connection of the new pair has a client ID of its own")
+                .contains("as prov-dev-1-renewal (p2, c1, k60, u'dev-1-renewed')");
+        reports.clearMessages();
+        reports.awaitMessages(1, WAIT);
+        stop(agent);
+        String logged = stderr.get() + stdout.get();
+        assertThat(logged).contains("certificate.pem changed (CN=dev-1-renewed");
+    }
+
+    @Test
+    void aRenewalTheResponderRefusesKeepsTheRunningAgentPublishingWithItsIdentity() throws Exception {
+        responder.validity = Duration.ofDays(30).plusSeconds(20);
+        Process agent = agent("SKERRY_RENEW_BEFORE", "30d");
+        CompletableFuture<String> stderr = AgentProcess.drain(agent.getErrorStream());
+        CompletableFuture<String> stdout = AgentProcess.drain(agent.getInputStream());
+        reports.awaitMessages(1, WAIT);
+        byte[] key = Files.readAllBytes(identity("device.key"));
+        String certificate = Files.readString(identity("certificate.pem"));
+        responder.rejectRequests = 1_000;
+
+        await().atMost(WAIT).until(() -> responder.requests.get() >= 4); // the renewal, refused and retried
+        reports.clearMessages();
+        reports.awaitMessages(2, WAIT);
+        assertThat(agent.isAlive()).isTrue();
+        assertThat(Files.readAllBytes(identity("device.key"))).isEqualTo(key);
+        assertThat(Files.readString(identity("certificate.pem"))).isEqualTo(certificate);
+        assertThat(count(broker.logText(), "as prov-dev-1 (")).as("the publisher's one connection, kept through the failed renewal").isEqualTo(1);
+        assertThat(broker.logText()).contains("as prov-dev-1-renewal (p2, c1, k60, u'dev-1')");
+        stop(agent);
+        String logged = stderr.get() + stdout.get();
+        assertThat(count(logged, "the certificate signing request was rejected (statusCode 400, errorCode InvalidCSR)")).as(logged).isEqualTo(1);
+        assertThat(logged).doesNotContain("the device certificate was renewed");
     }
 
     /** A first start, provisioned and publishing. */

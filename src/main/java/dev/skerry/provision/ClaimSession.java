@@ -58,6 +58,7 @@ final class ClaimSession implements AutoCloseable {
     private volatile boolean connected;
     private final CompletableFuture<Void> firstConnection = new CompletableFuture<>();
     private volatile Context context;
+    private volatile boolean closing;
 
     /** problems gets each connection or subscription problem as one line (the caller logs it once). */
     ClaimSession(Vertx vertx, MqttClientSessionOptions options, List<String> requests, Consumer<String> problems) {
@@ -76,7 +77,9 @@ final class ClaimSession implements AutoCloseable {
                 if (ready.isDone()) {
                     ready = new CompletableFuture<>();
                 }
-                problems.accept(ConnectionProblems.describe(event.getCause(), broker) + " (fleet provisioning with the claim certificate)");
+                if (!closing) { // the end of a session closed here is no problem, and must not reset what was logged last
+                    problems.accept(ConnectionProblems.describe(event.getCause(), broker) + " (fleet provisioning with the claim certificate)");
+                }
             }
         }).subscriptionStateHandler(event -> {
             // the session reports a SUBACK's failure code (0x80) as SUBSCRIBED with QoS 128
@@ -174,6 +177,7 @@ final class ClaimSession implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         try {
             session.stop().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

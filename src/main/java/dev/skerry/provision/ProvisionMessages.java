@@ -43,7 +43,7 @@ public interface ProvisionMessages extends BasicLogger {
     void provisioningProblem(Object problem);
 
     @LogMessage(level = Logger.Level.WARN)
-    @Message(id = 607, value = "Renewing the device certificate failed (%s): publishing with the working one; the next start tries again")
+    @Message(id = 607, value = "Renewing the device certificate failed (%s): publishing with the working one; the next run tries again")
     void renewalFailed(Object problem);
 
     @LogMessage
@@ -51,7 +51,7 @@ public interface ProvisionMessages extends BasicLogger {
     void renewing(Object expires);
 
     @LogMessage(level = Logger.Level.WARN)
-    @Message(id = 609, value = "Renewal did not complete within %s: publishing with the working certificate (valid until %s); the next start tries again")
+    @Message(id = 609, value = "Renewal did not complete within %s: publishing with the working certificate (valid until %s); it is tried again later")
     void renewalTimedOut(Object within, Object expires);
 
     @LogMessage(level = Logger.Level.WARN)

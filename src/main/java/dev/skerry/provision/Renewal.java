@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.skerry.log.OncePerCause;
 import dev.skerry.provision.IdentityStore.Identity;
 import dev.skerry.publish.TlsMaterial;
 import io.smallrye.reactive.messaging.mqtt.session.MqttClientSessionOptions;
@@ -39,6 +40,11 @@ final class Renewal {
     private final Options options;
     private final TlsMaterial.Authorities authorities;
     private final Clock clock;
+    /** One for every attempt, so that a refusal repeated by the next attempt is not logged again. */
+    private final Provisioner provisioner;
+    private volatile Identity current;
+    private Instant announced;
+    private final OncePerCause problems = OncePerCause.untilItChanges();
 
     Renewal(Vertx vertx, IdentityStore store, Provisioner.Settings settings, Options options, TlsMaterial.Authorities authorities, Clock clock) {
         this.vertx = vertx;
@@ -47,6 +53,9 @@ final class Renewal {
         this.options = options;
         this.authorities = authorities;
         this.clock = clock;
+        this.provisioner = new Provisioner(store.renewal(), settings,
+                (requests, problems) -> new ClaimSession(vertx, options.of(current, authorities.with(current.certificate(), current.key())), requests,
+                        problems), clock);
     }
 
     static Instant notAfter(Path certificate) throws IOException {
@@ -61,18 +70,33 @@ final class Renewal {
         return notAfter(identity.certificate()).minus(renewBefore).isBefore(clock.instant());
     }
 
+    /** How long until the certificate enters the window; zero or less once it has. */
+    Duration untilDue(Identity identity, Duration renewBefore) throws IOException {
+        return Duration.between(clock.instant(), notAfter(identity.certificate()).minus(renewBefore));
+    }
+
     /** The identity to publish with: the renewed one, or the working one when renewal did not succeed within the time given. */
     Identity renew(Identity working, Duration within) throws IOException, InterruptedException {
+        return attempt(working, within).orElse(working);
+    }
+
+    /**
+     * The renewed identity, switched to; empty when renewal did not succeed within the time given and the working
+     * identity stays. Each distinct failure is logged once until it changes, across attempts.
+     */
+    synchronized Optional<Identity> attempt(Identity working, Duration within) throws IOException, InterruptedException {
         Instant expires = notAfter(working.certificate());
-        LOG.renewing(expires);
-        TlsMaterial current = authorities.with(working.certificate(), working.key());
+        if (!expires.equals(announced)) {
+            announced = expires;
+            LOG.renewing(expires);
+        }
+        current = working;
         IdentityStore next = store.renewal();
-        Provisioner provisioner = new Provisioner(next, settings,
-                (requests, problems) -> new ClaimSession(vertx, options.of(working, current), requests, problems), clock);
         Optional<Identity> renewed = provisioner.identity(System.nanoTime() + within.toNanos());
         if (renewed.isEmpty()) {
-            LOG.renewalTimedOut(dev.skerry.config.Checks.describe(within), expires);
-            return working;
+            String waited = dev.skerry.config.Checks.describe(within);
+            problem("timed out " + waited + " " + expires, () -> LOG.renewalTimedOut(waited, expires));
+            return Optional.empty();
         }
         boolean accepted;
         try (ClaimSession test = new ClaimSession(vertx, options.of(renewed.get(), authorities.with(renewed.get().certificate(), renewed.get().key())),
@@ -80,13 +104,22 @@ final class Renewal {
             accepted = test.connects(settings.answerTimeout());
         }
         if (!accepted) {
-            LOG.renewedNotAccepted(dev.skerry.config.Checks.describe(settings.answerTimeout()), expires);
+            String waited = dev.skerry.config.Checks.describe(settings.answerTimeout());
+            problem("not accepted " + waited + " " + expires, () -> LOG.renewedNotAccepted(waited, expires));
             next.discard();
-            return working;
+            return Optional.empty();
         }
         store.switchTo(next);
         Identity switched = store.identity().orElseThrow(() -> new IOException("the renewed identity vanished while switching"));
         LOG.switched(notAfter(switched.certificate()));
-        return switched;
+        problems.clear();
+        return Optional.of(switched);
+    }
+
+    /** Logged once until it changes: the cause is the key, the log line its message. */
+    private void problem(String cause, Runnable log) {
+        if (problems.first(cause)) {
+            log.run();
+        }
     }
 }

@@ -61,8 +61,8 @@ public final class CertificateRotation implements ReconnectDelayOptions {
         changed = listener;
     }
 
-    /** Reads the pair; takes it when it changed and passes the checks. */
-    void check() {
+    /** Reads the pair; takes it when it changed and passes the checks. On the session's context, before it connects. */
+    public void check() {
         byte[] newCertificate;
         byte[] newKey;
         try {

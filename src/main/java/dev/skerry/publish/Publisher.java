@@ -163,14 +163,24 @@ public final class Publisher implements HealthSource, AutoCloseable {
 
         @Override
         public void reconnect(String reason) {
-            if (!stopping) {
-                connection.dropping(reason);
-                session.stop().onComplete(stopped -> {
-                    if (!stopping) {
-                        session.start();
-                    }
-                });
-            }
+            Publisher.this.reconnect(reason, () -> {
+            });
+        }
+    }
+
+    /**
+     * Drops the connection and connects again at once; beforeConnecting runs on the session's context in between (a
+     * session started again asks no reconnect delay, so {@link CertificateRotation#check} is run there for a new pair).
+     */
+    public void reconnect(String reason, Runnable beforeConnecting) {
+        if (!stopping) {
+            connection.dropping(reason);
+            session.stop().onComplete(stopped -> {
+                if (!stopping) {
+                    beforeConnecting.run();
+                    session.start();
+                }
+            });
         }
     }
 

@@ -58,6 +58,8 @@ public final class FleetResponder implements AutoCloseable {
     /** Answers certificate requests but never a provision call. */
     public volatile boolean silentRegistrations;
     public volatile Duration validity = Duration.ofDays(365);
+    /** Certificates from now on have the subject CN=commonName instead of the request's (null: the request's). */
+    public volatile String commonName;
     /** Certificates from now on are signed by a CA the broker does not trust. */
     public volatile boolean rogue;
 
@@ -109,7 +111,7 @@ public final class FleetResponder implements AutoCloseable {
             if (rogue) {
                 TestPki.signRequestWithRogueCa(csr, Instant.now().plus(validity), certificate);
             } else {
-                TestPki.signRequest(csr, Instant.now().plus(validity), certificate);
+                TestPki.signRequest(csr, Instant.now().plus(validity), certificate, commonName);
             }
         } catch (RuntimeException e) {
             reject(topic, 400, "InvalidCSR", "openssl refused the request: " + e.getMessage().lines().findFirst().orElse(""));

@@ -137,6 +137,44 @@ class RenewalTest {
         assertThat(state.resolve(IdentityStore.RENEWAL)).doesNotExist();
     }
 
+    @Test
+    void theScheduleRenewsADueCertificateInTheBackgroundAndThenTellsThePublisher() throws Exception {
+        Identity working = store.identity().orElseThrow();
+        byte[] oldKey = Files.readAllBytes(working.key());
+        responder.validity = Duration.ofDays(365);
+        java.util.concurrent.CountDownLatch renewed = new java.util.concurrent.CountDownLatch(1);
+
+        try (RenewalSchedule schedule = new RenewalSchedule(store, renewal(), Duration.ofDays(30), Duration.ofSeconds(60), renewed::countDown,
+                new JitteredBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).start()) {
+            assertThat(renewed.await(60, TimeUnit.SECONDS)).as("renewed and told").isTrue();
+        }
+        assertThat(Files.readAllBytes(store.identity().orElseThrow().key())).isNotEqualTo(oldKey);
+        assertThat(Renewal.notAfter(store.identity().orElseThrow().certificate())).isAfter(Instant.now().plus(Duration.ofDays(300)));
+        assertThat(responder.requests).as("the renewed certificate is not renewed again").hasValue(2);
+    }
+
+    @Test
+    void aRefusedRenewalIsRetriedWithBackoffLoggedOnceAndKeepsTheWorkingIdentity() throws Exception {
+        Identity working = store.identity().orElseThrow();
+        byte[] oldKey = Files.readAllBytes(working.key());
+        responder.rejectRequests = 1_000;
+        java.util.concurrent.atomic.AtomicInteger renewed = new java.util.concurrent.atomic.AtomicInteger();
+
+        try (CapturedLog provisioning = CapturedLog.of(Provisioner.class); CapturedLog renewals = CapturedLog.of(Renewal.class)) {
+            try (RenewalSchedule schedule = new RenewalSchedule(store, renewal(), Duration.ofDays(30), Duration.ofMillis(500),
+                    renewed::incrementAndGet, new JitteredBackoff(Duration.ofMillis(50), Duration.ofMillis(200))).start()) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                        .until(() -> renewals.records().stream().anyMatch(r -> CapturedLog.formatted(r).contains("did not complete within"))
+                                && responder.requests.get() >= 8);
+            }
+            assertThat(provisioning.records().stream().filter(r -> CapturedLog.formatted(r).contains("was rejected"))).hasSize(1);
+            assertThat(renewals.records().stream().filter(r -> CapturedLog.formatted(r).contains("did not complete within"))).hasSize(1);
+        }
+        assertThat(renewed).hasValue(0);
+        assertThat(store.identity()).contains(working);
+        assertThat(Files.readAllBytes(working.key())).isEqualTo(oldKey);
+    }
+
     private Renewal renewal() {
         return new Renewal(vertx, store, settings(), (identity, tls) -> options(identity.thingName(), tls), authorities, Clock.systemUTC());
     }

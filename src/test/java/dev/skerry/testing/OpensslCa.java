@@ -76,10 +76,18 @@ final class OpensslCa {
 
     /** Signs a certificate signing request someone else made (openssl checks its signature), as a client certificate. */
     void sign(Path csr, Instant notBefore, Instant notAfter, Path out) {
-        Openssl.run("ca", "-config", config.toString(), "-batch", "-notext", "-rand_serial",
-                "-cert", cert.toString(), "-keyfile", key.toString(), "-in", csr.toString(), "-extensions", CLIENT,
-                "-startdate", OPENSSL_TIME.format(notBefore), "-enddate", OPENSSL_TIME.format(notAfter),
-                "-out", out.toString());
+        sign(csr, notBefore, notAfter, out, null);
+    }
+
+    /** With commonName set, the certificate's subject is CN=commonName instead of the request's. */
+    void sign(Path csr, Instant notBefore, Instant notAfter, Path out, String commonName) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ca", "-config", config.toString(), "-batch", "-notext",
+                "-rand_serial", "-cert", cert.toString(), "-keyfile", key.toString(), "-in", csr.toString(), "-extensions", CLIENT,
+                "-startdate", OPENSSL_TIME.format(notBefore), "-enddate", OPENSSL_TIME.format(notAfter), "-out", out.toString()));
+        if (commonName != null) {
+            args.addAll(java.util.List.of("-subj", "/CN=" + commonName));
+        }
+        Openssl.run(args.toArray(String[]::new));
     }
 
     private Path request(String commonName, Path subjectKey) {

@@ -153,7 +153,12 @@ public final class TestPki {
      * as AWS IoT's create-from-csr does; the subject is the request's. Fails when openssl refuses the request.
      */
     public static synchronized void signRequest(Path csr, Instant notAfter, Path out) {
-        authority().ca.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out);
+        signRequest(csr, notAfter, out, null);
+    }
+
+    /** Likewise, with the subject CN=commonName instead of the request's (null: the request's). */
+    public static synchronized void signRequest(Path csr, Instant notAfter, Path out, String commonName) {
+        authority().ca.sign(csr, Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1)), notAfter, out, commonName);
     }
 
     /** Likewise with the rogue CA, whose certificates no broker here accepts. */
