@@ -9,8 +9,23 @@ import java.util.zip.CRC32;
 import dev.skerry.config.Format;
 
 /**
- * Names and bytes of one report file (the layout is described on {@link Spool}). Decoding is
- * strict: anything but a whole file written by {@link #encode} under its own name is corrupt.
+ * Names and bytes of one report file of the spool. Decoding is strict: anything but a whole file written by
+ * {@link #encode} under its own name is corrupt.
+ *
+ * <p>Layout: a 0700 directory with one 0600 file per report, named
+ * {@code String.format("%020d.report", reportId)} so that names sort like ids. A file is written
+ * once and never changed, except that a delivered report whose file cannot be unlinked (a directory
+ * without write permission) has its content replaced by {@code "SKRY delivered\n"}, which open deletes:
+ * <pre>
+ * offset bytes
+ *   0      4   magic "SKRY"
+ *   4      1   version 1
+ *   5      1   format: 0 JSON, 1 CBOR
+ *   6      8   reportId, big-endian
+ *  14      4   payload length, big-endian
+ *  18      4   CRC32 of the payload, big-endian
+ *  22      n   payload
+ * </pre>
  */
 final class ReportFile {
 

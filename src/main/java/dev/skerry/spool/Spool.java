@@ -2,10 +2,6 @@ package dev.skerry.spool;
 
 import dev.skerry.config.SpoolMode;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,20 +21,9 @@ import dev.skerry.log.Printable;
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
  * kill -9, with as few writes as an SD card deserves, never losing or corrupting one silently.
  *
- * <p>Layout: a 0700 directory with one 0600 file per report, named
- * {@code String.format("%020d.report", reportId)} so that names sort like ids. A file is written
- * once and never changed, except that a delivered report whose file cannot be unlinked (a directory
- * without write permission) has its content replaced by {@code "SKRY delivered\n"}, which open deletes:
- * <pre>
- * offset bytes
- *   0      4   magic "SKRY"
- *   4      1   version 1
- *   5      1   format: 0 JSON, 1 CBOR
- *   6      8   reportId, big-endian
- *  14      4   payload length, big-endian
- *  18      4   CRC32 of the payload, big-endian
- *  22      n   payload
- * </pre>
+ * <p>Layout: a 0700 directory with one 0600 file per report ({@link ReportFile} describes names and bytes). A file is
+ * written once and never changed, except that a delivered report whose file cannot be unlinked (a directory without
+ * write permission) has its content replaced by a mark, which open deletes.
  *
  * <p>A write goes to {@code .<name>.tmp} in the same directory, which is fsynced, renamed over
  * the final name and then the directory is fsynced; a delete is an unlink and a directory fsync.
@@ -80,15 +65,12 @@ public final class Spool implements AutoCloseable {
     private int memoryCount;
     private LostReports lost;
     private boolean closed;
-    private boolean writeFailing;
-    private boolean deleteFailing;
+    private final SpoolDisk store;
 
     // changed under the lock, read without it by counters()
     private volatile long droppedFull;
     private volatile long droppedStale;
     private volatile long setAside;
-    private volatile long writeFailures;
-    private volatile long filesWritten;
     private volatile long droppedMemory;
     private volatile long lostBefore;
 
@@ -114,6 +96,7 @@ public final class Spool implements AutoCloseable {
         this.dir = settings.directory();
         this.clock = clock;
         this.files = files;
+        this.store = new SpoolDisk(settings, files);
     }
 
     /**
@@ -135,7 +118,7 @@ public final class Spool implements AutoCloseable {
             }
             names = files.list(dir);
         } catch (IOException e) {
-            throw new SpoolException("Cannot use spool directory " + dir + ": " + describe(e, dir), e);
+            throw new SpoolException("Cannot use spool directory " + dir + ": " + SpoolDisk.describe(e, dir), e);
         }
         Spool spool = new Spool(settings, clock, files);
         spool.lost = LostReports.open(dir);
@@ -161,7 +144,7 @@ public final class Spool implements AutoCloseable {
                 try {
                     byte[] content = files.read(file, settings.maxReportBytes());
                     if (ReportFile.isDelivered(content)) {
-                        deleteQuietly(file); // delivered by an earlier run that could not delete it
+                        store.deleteQuietly(file); // delivered by an earlier run that could not delete it
                         continue;
                     }
                     Entry entry = new Entry(ReportFile.decode(name, content), clock.instant());
@@ -316,7 +299,7 @@ public final class Spool implements AutoCloseable {
     }
 
     public SpoolCounters counters() {
-        return new SpoolCounters(droppedFull, droppedStale, setAside, writeFailures, filesWritten, droppedMemory, lostBefore);
+        return new SpoolCounters(droppedFull, droppedStale, setAside, store.writeFailures(), store.filesWritten(), droppedMemory, lostBefore);
     }
 
     /**
@@ -414,107 +397,23 @@ public final class Spool implements AutoCloseable {
     }
 
     private boolean write(Entry entry) {
-        String name = ReportFile.name(entry.report.reportId());
-        Path target = dir.resolve(name);
-        Path temp = dir.resolve(ReportFile.tempName(name));
-        try {
-            files.writeTemp(temp, ReportFile.encode(entry.report));
-            files.forceFile(temp);
-            files.rename(temp, target);
+        SpoolDisk.Written written = store.write(entry.report);
+        if (written != SpoolDisk.Written.NO) {
             entry.file = true;
-            files.forceDirectory(dir);
-            synchronized (this) {
-                entry.durable = true;
-                memoryBytes -= entry.size();
-                memoryCount--;
-            }
-            filesWritten++;
-            if (writeFailing) {
-                writeFailing = false;
-                LOG.writingWorksAgain(dir);
-            }
-            return true;
-        } catch (IOException e) {
-            writeFailures++;
-            deleteQuietly(temp);
-            if (!writeFailing) {
-                writeFailing = true;
-                LOG.notWritten(target, e, settings.memoryMaxCount(), settings.memoryMaxBytes());
-            }
+        }
+        if (written != SpoolDisk.Written.DURABLE) {
             return false;
         }
+        synchronized (this) {
+            entry.durable = true;
+            memoryBytes -= entry.size();
+            memoryCount--;
+        }
+        return true;
     }
 
     /** Unlinks the files of entries that are gone, then makes that durable with one directory fsync. */
     private void deleteFiles(List<Entry> gone) {
-        boolean unlinked = false;
-        boolean failed = false;
-        for (Entry entry : gone) {
-            if (entry.file) {
-                Path file = dir.resolve(ReportFile.name(entry.report.reportId()));
-                try {
-                    files.delete(file);
-                    unlinked = true;
-                } catch (IOException e) {
-                    failed = true;
-                    deleteFailed(file, e, markDelivered(file));
-                }
-            }
-        }
-        if (unlinked) {
-            try {
-                files.forceDirectory(dir);
-            } catch (IOException e) {
-                failed = true;
-                deleteFailed(dir, e, false);
-            }
-        }
-        if (unlinked && !failed && deleteFailing) {
-            deleteFailing = false;
-            LOG.deletingWorksAgain(dir);
-        }
-    }
-
-    /**
-     * A delivered report whose file stays (the directory is not writable, the file is): its content is replaced by a
-     * mark, so that a restart deletes it instead of sending it again; one duplicate per report at most, not per start.
-     */
-    private boolean markDelivered(Path file) {
-        try {
-            files.overwriteInPlace(file, ReportFile.DELIVERED);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private void deleteFailed(Path file, IOException e, boolean marked) {
-        if (!deleteFailing) {
-            deleteFailing = true;
-            LOG.notDeleted(file, e, marked
-                    ? "it is marked as delivered instead, and deleted at a start that can"
-                    : "after a restart its report may be sent again or dropped as stale");
-        }
-    }
-
-    private void deleteQuietly(Path temp) {
-        try {
-            files.delete(temp);
-        } catch (IOException e) {
-            // open deletes it at the latest
-        }
-    }
-
-    private static String describe(IOException e, Path dir) {
-        if (!(e instanceof FileSystemException failure)) {
-            return e.getMessage() != null ? e.getMessage() : e.toString();
-        }
-        String reason = e instanceof FileAlreadyExistsException ? "exists and is not a directory"
-                : failure.getReason() != null ? failure.getReason()
-                : e instanceof AccessDeniedException ? "permission denied"
-                : e instanceof NoSuchFileException ? "no such file or directory"
-                : e.toString();
-        String file = failure.getFile();
-        return file == null || file.equals(dir.toString()) ? reason : reason + " (" + file + ")";
+        store.delete(gone.stream().filter(entry -> entry.file).map(entry -> entry.report.reportId()).toList());
     }
 }
