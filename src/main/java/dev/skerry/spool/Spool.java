@@ -13,9 +13,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-import dev.skerry.config.Users;
-import dev.skerry.config.TrustedDirectory;
-import dev.skerry.log.Printable;
 
 /**
  * Encoded reports waiting for the broker: kept on disk through broker outages, reboots and
@@ -51,7 +48,7 @@ import dev.skerry.log.Printable;
 public final class Spool implements AutoCloseable {
 
     private static final SpoolMessages LOG = SpoolMessages.of(Spool.class);
-    static final String CORRUPT = "corrupt";
+    static final String CORRUPT = SpoolRecovery.CORRUPT;
 
     private final SpoolSettings settings;
     private final Path dir;
@@ -108,74 +105,26 @@ public final class Spool implements AutoCloseable {
     }
 
     static Spool open(SpoolSettings settings, Clock clock, SpoolFiles files) throws SpoolException {
-        Path dir = settings.directory();
-        List<String> names;
-        try {
-            files.createDirectory(dir);
-            String untrusted = TrustedDirectory.problem(dir, Users.effectiveUid());
-            if (untrusted != null) {
-                throw new SpoolException(untrusted, null);
-            }
-            names = files.list(dir);
-        } catch (IOException e) {
-            throw new SpoolException("Cannot use spool directory " + dir + ": " + SpoolDisk.describe(e, dir), e);
-        }
+        SpoolRecovery.Found found = SpoolRecovery.read(settings, files);
         Spool spool = new Spool(settings, clock, files);
-        spool.lost = LostReports.open(dir);
+        spool.lost = LostReports.open(spool.dir);
         spool.lostBefore = spool.lost.total();
         if (spool.lostBefore > 0) {
-            LOG.lostBefore(dir, spool.lostBefore);
+            LOG.lostBefore(spool.dir, spool.lostBefore);
         }
-        spool.recover(names);
+        spool.setAside = found.setAside();
+        for (SpooledReport report : found.reports()) {
+            Entry entry = new Entry(report, clock.instant());
+            entry.file = true;
+            entry.durable = true;
+            spool.entries.put(report.reportId(), entry);
+            spool.bytes += entry.size();
+        }
+        spool.deleteFiles(spool.trim());
+        if (!spool.entries.isEmpty()) {
+            LOG.waitingFromBefore(spool.dir, spool.entries.size(), spool.bytes);
+        }
         return spool;
-    }
-
-    private void recover(List<String> names) {
-        for (String name : names) {
-            Path file = dir.resolve(name);
-            if (ReportFile.isTemp(name)) {
-                // the write it belongs to never reached its rename: that report was never stored
-                try {
-                    files.delete(file);
-                } catch (IOException e) {
-                    LOG.unfinishedNotDeleted(file, e);
-                }
-            } else if (ReportFile.isReport(name)) {
-                try {
-                    byte[] content = files.read(file, settings.maxReportBytes());
-                    if (ReportFile.isDelivered(content)) {
-                        store.deleteQuietly(file); // delivered by an earlier run that could not delete it
-                        continue;
-                    }
-                    Entry entry = new Entry(ReportFile.decode(name, content), clock.instant());
-                    entry.file = true;
-                    entry.durable = true;
-                    entries.put(entry.report.reportId(), entry);
-                    bytes += entry.size();
-                } catch (IOException e) {
-                    setAside(file, e.toString());
-                } catch (ReportFile.Corrupt e) {
-                    setAside(file, e.getMessage());
-                }
-            }
-        }
-        deleteFiles(trim());
-        if (!entries.isEmpty()) {
-            LOG.waitingFromBefore(dir, entries.size(), bytes);
-        }
-    }
-
-    private void setAside(Path file, String reason) {
-        Path corrupt = dir.resolve(CORRUPT);
-        try {
-            files.createDirectory(corrupt);
-            Path target = files.moveAside(file, corrupt);
-            setAside++;
-            LOG.unreadableMoved(Printable.of(file), reason, Printable.of(target));
-        } catch (IOException e) {
-            LOG.unreadableIgnored(Printable.of(file), reason, corrupt,
-                    Printable.of(e));
-        }
     }
 
     /**

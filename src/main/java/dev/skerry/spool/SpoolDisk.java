@@ -122,7 +122,7 @@ final class SpoolDisk {
         }
     }
 
-    void deleteQuietly(Path temp) {
+    private void deleteQuietly(Path temp) {
         try {
             files.delete(temp);
         } catch (IOException e) {
