@@ -133,56 +133,39 @@ final class KeyMaterial {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(new byte[] {0x02, 0x01, 0x00});
         body.writeBytes(algorithm);
-        body.writeBytes(tlv(0x04, key));
-        return tlv(0x30, body.toByteArray());
+        body.writeBytes(Der.tlv(0x04, key));
+        return Der.tlv(0x30, body.toByteArray());
     }
 
     /** id-ecPublicKey with the curve named in the SEC1 key's [0] parameters. */
     private static byte[] ecAlgorithm(byte[] sec1) throws Unusable {
-        Der outer = new Der(sec1, 0);
+        DerElement outer = new DerElement(sec1, 0);
         if (outer.tag != 0x30) {
             throw new Unusable("the private key cannot be parsed (EC PRIVATE KEY PEM whose body is not a SEC1 key)");
         }
         int at = outer.contentStart;
         while (at < outer.end()) {
-            Der element = new Der(sec1, at);
+            DerElement element = new DerElement(sec1, at);
             if (element.tag == 0xa0) {
-                Der curve = new Der(sec1, element.contentStart);
+                DerElement curve = new DerElement(sec1, element.contentStart);
                 ByteArrayOutputStream algorithm = new ByteArrayOutputStream();
                 algorithm.writeBytes(EC_PUBLIC_KEY);
                 algorithm.write(sec1, curve.start, curve.end() - curve.start);
-                return tlv(0x30, algorithm.toByteArray());
+                return Der.tlv(0x30, algorithm.toByteArray());
             }
             at = element.end();
         }
         throw new Unusable("the EC private key does not name its curve; convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt");
     }
 
-    private static byte[] tlv(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        int length = content.length;
-        if (length < 0x80) {
-            out.write(length);
-        } else {
-            int bytes = length > 0xffffff ? 4 : length > 0xffff ? 3 : length > 0xff ? 2 : 1;
-            out.write(0x80 | bytes);
-            for (int i = bytes - 1; i >= 0; i--) {
-                out.write(length >>> (8 * i));
-            }
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
-    }
-
     /** One DER element's tag and bounds; a malformed one throws (IndexOutOfBounds, IllegalArgument). */
-    private static final class Der {
+    private static final class DerElement {
         final int start;
         final int tag;
         final int contentStart;
         final int length;
 
-        Der(byte[] der, int start) {
+        DerElement(byte[] der, int start) {
             this.start = start;
             this.tag = der[start] & 0xff;
             int first = der[start + 1] & 0xff;

@@ -1,5 +1,6 @@
 package dev.skerry.provision;
 
+import dev.skerry.config.Der;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Signature;

@@ -1,51 +1,51 @@
-package dev.skerry.provision;
+package dev.skerry.config;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The few DER encodings a PKCS#10 request needs (X.690); the JDK has encoders only in internal packages. */
-final class Der {
+public final class Der {
 
     private Der() {
     }
 
-    static byte[] sequence(byte[]... parts) {
+    public static byte[] sequence(byte[]... parts) {
         return tlv(0x30, concat(parts));
     }
 
-    static byte[] set(byte[]... parts) {
+    public static byte[] set(byte[]... parts) {
         return tlv(0x31, concat(parts));
     }
 
-    static byte[] integer(int value) {
+    public static byte[] integer(int value) {
         if (value < 0 || value > 127) {
             throw new IllegalArgumentException("only small non-negative integers are needed");
         }
         return new byte[] {0x02, 0x01, (byte) value};
     }
 
-    static byte[] utf8(String text) {
+    public static byte[] utf8(String text) {
         return tlv(0x0c, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] nothing() {
+    public static byte[] nothing() {
         return new byte[] {0x05, 0x00};
     }
 
     /** A BIT STRING of whole bytes (no unused bits). */
-    static byte[] bits(byte[] content) {
+    public static byte[] bits(byte[] content) {
         byte[] body = new byte[content.length + 1];
         System.arraycopy(content, 0, body, 1, content.length);
         return tlv(0x03, body);
     }
 
     /** A context-specific constructed element [tag]. */
-    static byte[] context(int tag, byte[]... parts) {
+    public static byte[] context(int tag, byte[]... parts) {
         return tlv(0xa0 | tag, concat(parts));
     }
 
     /** An OBJECT IDENTIFIER from its dotted form. */
-    static byte[] oid(String dotted) {
+    public static byte[] oid(String dotted) {
         String[] arcs = dotted.split("\\.");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(Integer.parseInt(arcs[0]) * 40 + Integer.parseInt(arcs[1]));
@@ -62,7 +62,7 @@ final class Der {
         return tlv(0x06, out.toByteArray());
     }
 
-    static byte[] tlv(int tag, byte[] content) {
+    public static byte[] tlv(int tag, byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 6);
         out.write(tag);
         int length = content.length;
